@@ -1,0 +1,120 @@
+"""The command line: parse, call, print. Errors are one line on stderr and a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+
+from . import __version__
+from .api import check_date, run
+from .doc import Document
+from .errors import InputError, RasadError
+
+
+def _iter_input(path: str, text_field: str) -> Iterator[Document | InputError]:
+    from .sources import decode_bytes, iter_documents
+
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        yield Document(text=decode_bytes(data, "standard input"), meta={"origin": "-"})
+        return
+    yield from iter_documents(path, text_field)
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from .render import print_table
+
+    published = check_date(args.published)
+    failures = 0
+    count = 0
+    single = args.format == "json"
+    docs = list(_iter_input(args.path, args.text_field)) if single else _iter_input(args.path, args.text_field)
+    if single and len(docs) > 1:
+        single = False  # several documents: one JSON a line
+    for item in docs:
+        if isinstance(item, InputError):
+            if count == 0 and failures == 0 and not _is_multi(args.path):
+                raise item
+            print(f"rasad: {item}", file=sys.stderr)
+            failures += 1
+            continue
+        doc = item
+        if published:
+            doc.published = published
+        if args.lang:
+            doc.lang = args.lang
+        try:
+            doc = run(doc)
+        except RasadError as exc:
+            if not _is_multi(args.path):
+                raise
+            print(f"rasad: {doc.meta.get('origin', doc.id)}: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        count += 1
+        if args.format == "table":
+            print_table(doc)
+        elif single:
+            print(doc.dumps(indent=2))
+        else:
+            print(doc.dumps())
+    if count == 0:
+        return 1
+    return 0
+
+
+def _is_multi(path: str) -> bool:
+    from pathlib import Path
+
+    p = Path(path)
+    return path != "-" and (p.is_dir() or p.suffix.lower() in (".jsonl", ".ndjson"))
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    if args.what == "golden":
+        from .eval.golden import main as golden_main
+
+        return golden_main(args.paths, verbose=args.verbose)
+    raise InputError(f"unknown evaluation '{args.what}'; choose golden")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rasad", description="Political event data from Arabic and English news.")
+    p.add_argument("--version", action="version", version=f"rasad {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("analyze", help="analyze an article (file, folder, JSONL or - for stdin)")
+    a.add_argument("path", metavar="PATH|-")
+    a.add_argument("--lang", choices=("ar", "en"), help="the language (detected when not given)")
+    a.add_argument("--published", help="publication date, YYYY-MM-DD (inferred when not given)")
+    a.add_argument("-f", "--format", choices=("json", "jsonl", "table"), default="table")
+    a.add_argument("--text-field", default="text", help="JSONL field holding the text (default: text)")
+    a.set_defaults(func=cmd_analyze)
+
+    e = sub.add_parser("eval", help="measure rasad against labelled data")
+    e.add_argument("what", choices=("golden",))
+    e.add_argument("paths", nargs="+", metavar="PATH")
+    e.add_argument("-v", "--verbose", action="store_true")
+    e.set_defaults(func=cmd_eval)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except RasadError as exc:
+        print(f"rasad: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("rasad: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,11 +1,530 @@
-"""events: (not yet written)."""
+"""events: PLOVER events from trigger words, with actors, negation, modality, date and place.
+
+For each body sentence, triggers from the language's lexicon (``lang/<code>/events.yaml``) are
+found on clitic-stripped tokens; each trigger's frame says where its source and target stand
+(``lang/<code>/event_frames.yaml`` holds the small words that tie them: prepositions, clause
+boundaries). Precision comes first: a negated trigger is not an event (a negated intention is
+a REJECT), the content of a request is not an event of its own, and nothing is coded from
+captions, bylines or boilerplate.
+"""
 
 from __future__ import annotations
 
-from ..doc import Document
+import functools
+from dataclasses import dataclass
+
+from ..doc import Document, Event, EventActor, Location, Mention, Sentence
+from ..errors import ResourceError
+from ..lang.loader import read_yaml
+from ..match import Hit, PhraseIndex, has_variant, is_punct, word_set
 from ..pipeline import stage
+from .quotes import SentenceView, sentence_views
+
+PLOVER_TYPES = frozenset(
+    "AGREE CONSULT SUPPORT COOPERATE AID RETREAT REQUEST ACCUSE REJECT THREATEN PROTEST "
+    "SANCTION MOBILIZE COERCE ASSAULT CONCEDE".split()
+)
+# window sizes, in tokens
+_NEG_WINDOW = 6
+_SUBJECT_GAP = 3
+_OBJECT_GAP = 3
+_LEFT_REACH = 16
+_COMPLEMENT_REACH = 10
+
+# engine rules (not in the lexicon): their ids are recorded in events like lexicon ids
+NEGATED_INTENT = "engine.reject.negated-intention"
 
 
-@stage("events", requires=("sentences","mentions","actors","times","quotes","quantities",), assigns=("events",))
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    type: str
+    mode: str | None
+    context: tuple[str, ...]
+    cameo: str | None
+    pos: str
+    frame: str
+    require_after: frozenset[str]
+    window: int
+    target_preps: frozenset[str]
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    kind: str  # negation | intention | hypothetical | reported | undergo | demand | location |
+    # agent | between | quantifier | boundary | aux
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    index: PhraseIndex
+    rules: tuple[Rule, ...]
+    location_clitics: frozenset[str]
+
+
+def _rule(d: dict, lang: str) -> Rule:
+    rid = str(d.get("id") or "")
+    typ = str(d.get("type") or "")
+    if not rid or typ not in PLOVER_TYPES:
+        raise ResourceError(f"lang/{lang}/events.yaml: rule '{rid}' has no id or a bad type '{typ}'")
+    return Rule(
+        id=rid, type=typ, mode=(d.get("mode") or None), context=tuple(d.get("context") or ()),
+        cameo=(str(d["cameo"]) if d.get("cameo") not in (None, "") else None),
+        pos=str(d.get("pos") or "verb"), frame=str(d.get("frame") or ("noun" if d.get("pos") == "noun" else "active")),
+        require_after=word_set(d.get("require_after") or ()), window=int(d.get("window") or 6),
+        target_preps=word_set(d.get("target_preps") or ()), confidence=float(d.get("confidence") or 0.7),
+    )
+
+
+_CUE_KEYS = {
+    "negation": "negation", "intention": "intention", "hypothetical": "hypothetical",
+    "reported": "reported", "undergo": "undergo", "demand_complement": "demand",
+}
+_FRAME_KEYS = {
+    "location_preps": "location", "agent_preps": "agent", "between": "between",
+    "quantifiers": "quantifier", "boundaries": "boundary", "passive_aux": "aux",
+}
+
+
+@functools.cache
+def lexicon(lang: str) -> Lexicon:
+    data = read_yaml(lang, "events.yaml") or {}
+    frames = read_yaml(lang, "event_frames.yaml") or {}
+    idx: PhraseIndex = PhraseIndex(lang)
+    rules = []
+    for d in data.get("rules") or ():
+        r = _rule(d, lang)
+        rules.append(r)
+        idx.add_all(d.get("forms") or (), r)
+    for key, kind in _CUE_KEYS.items():
+        idx.add_all(data.get(key) or (), Cue(kind))
+    for key, kind in _FRAME_KEYS.items():
+        idx.add_all(frames.get(key) or (), Cue(kind))
+    return Lexicon(idx, tuple(rules), word_set(frames.get("location_clitics") or ()))
+
+
+@dataclass
+class _Group:
+    """Adjacent mentions that name one actor (حكومة رئيس الوزراء العراقي محمد …)."""
+
+    first: int
+    last: int
+    mentions: list[Mention]
+    location: bool = False
+
+    def head(self, doc: Document) -> Mention:
+        # the first mention with a country decides, so "the leader of group X" is X's
+        for m in self.mentions:
+            a = doc.actors.get(m.actor or "")
+            if a and a.country:
+                return m
+        return self.mentions[0]
+
+
+class _Sent:
+    """A sentence prepared for coding: tokens, cue hits, mention groups."""
+
+    def __init__(self, doc: Document, view: SentenceView, lex: Lexicon):
+        self.doc = doc
+        self.view = view
+        self.toks = view.tokens
+        n = len(self.toks)
+        self.cues: list[list[Cue]] = [[] for _ in range(n)]
+        self.cue_end: list[dict[str, int]] = [{} for _ in range(n)]
+        triggers: list[Hit] = []
+        for i in range(n):
+            for h in lex.index.match_at(self.toks, i):
+                if isinstance(h.payload, Rule):
+                    triggers.append(h)
+                else:
+                    self.cues[i].append(h.payload)
+                    self.cue_end[i][h.payload.kind] = h.last
+        self.triggers = _longest(triggers)
+        self.location_clitics = lex.location_clitics
+        self.boundary = [self._is_boundary(i) for i in range(n)]
+        self.groups = self._groups()
+
+    def has(self, i: int, kind: str) -> bool:
+        return any(c.kind == kind for c in self.cues[i])
+
+    def _is_boundary(self, i: int) -> bool:
+        t = self.toks[i]
+        if is_punct(t) and t.norm in ",،;؛:()[]\"«»“”":
+            return True
+        return self.has(i, "boundary")
+
+    def _groups(self) -> list[_Group]:
+        groups: list[_Group] = []
+        for m in self.view.mentions:
+            a, b = self.view.mention_tokens(m)
+            if groups and a - groups[-1].last <= 1 and not any(self.boundary[k] for k in range(groups[-1].last + 1, a)):
+                g = groups[-1]
+                g.mentions.append(m)
+                g.last = max(g.last, b)
+                continue
+            loc = a > 0 and (self.has(a - 1, "location") or _prefix_location(self, a))
+            groups.append(_Group(a, b, [m], location=loc))
+        return groups
+
+    def clause_start(self, i: int) -> int:
+        while i > 0 and not self.boundary[i - 1]:
+            i -= 1
+        return i
+
+    def clause_end(self, i: int) -> int:
+        n = len(self.toks)
+        while i < n - 1 and not self.boundary[i + 1]:
+            i += 1
+        return i
+
+
+def _prefix_location(s: _Sent, a: int) -> bool:
+    """A location preposition glued to the mention's word (بالعراق: ب + العراق)."""
+    m = next((m for m in s.view.mentions if s.view.tok_index(m.start) == a), None)
+    return m is not None and bool(s.location_clitics) and _glued(s, _Group(a, a, [m]), s.location_clitics)
+
+
+def _longest(hits: list[Hit]) -> list[Hit]:
+    hits.sort(key=lambda h: (h.first, -(h.last - h.first)))
+    out: list[Hit] = []
+    for h in hits:
+        if out and h.first <= out[-1].last:
+            continue
+        out.append(h)
+    return out
+
+
+def _left_group(s: _Sent, i: int, max_gap: int, reach_boundary: bool = False) -> _Group | None:
+    """The nearest actor group ending before token ``i`` in the clause, within ``max_gap``."""
+    for g in reversed(s.groups):
+        if g.last >= i:
+            continue
+        if g.location:
+            continue
+        if any(s.boundary[k] for k in range(g.last + 1, i)) and not reach_boundary:
+            return None
+        if i - g.last - 1 > max_gap:
+            return None
+        return g
+    return None
+
+
+def _right_groups(s: _Sent, i: int) -> list[_Group]:
+    """Actor groups after token ``i`` up to the end of the clause."""
+    end = s.clause_end(i)
+    return [g for g in s.groups if g.first > i and g.last <= end and not g.location]
+
+
+def _actor(doc: Document, g: _Group | None) -> EventActor | None:
+    if g is None:
+        return None
+    m = g.head(doc)
+    a = doc.actors.get(m.actor or "")
+    first = g.mentions[0]
+    return EventActor(
+        actor=m.actor, text=doc.text[first.start:g.mentions[-1].end],
+        country=a.country if a else None, sector=_sector(doc, g),
+        start=first.start, end=g.mentions[-1].end,
+    )
+
+
+def _sector(doc: Document, g: _Group) -> str | None:
+    for m in g.mentions:
+        a = doc.actors.get(m.actor or "")
+        if a and a.sector:
+            return a.sector
+    return None
+
+
+def _preceded_by(s: _Sent, g: _Group, words: frozenset[str]) -> bool:
+    k = g.first - 1
+    return k >= 0 and (s.toks[k].norm in words or has_variant(s.toks[k], words, s.doc.lang or "ar"))
+
+
+def _arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Group | None]:
+    doc = s.doc
+    lang = doc.lang or "ar"
+    frame = rule.frame
+    undergo_at = None
+    for k in range(max(0, h.first - 4), h.first):
+        if s.has(k, "undergo"):
+            undergo_at = k
+    if undergo_at is not None and frame in ("noun", "active"):
+        frame = "undergo"
+        verb_first = undergo_at
+    else:
+        verb_first = h.first
+    right = _right_groups(s, h.last)
+
+    # between X and Y (الصراع بين X وY)
+    if frame == "noun":
+        for k in range(h.last + 1, min(len(s.toks), h.last + 3)):
+            if s.has(k, "between"):
+                after = [g for g in right if g.first > k]
+                if len(after) >= 2:
+                    return after[0], after[1]
+                if len(after) == 1 and len(after[0].mentions) >= 2:
+                    return _Group(after[0].first, after[0].first, [after[0].mentions[0]]), \
+                        _Group(after[0].last, after[0].last, [after[0].mentions[1]])
+
+    agent = _agent_group(s, h.last)
+    if frame == "undergo":
+        subj = _subject(s, verb_first, right if verb_first == h.first else _right_groups(s, verb_first), lang)
+        return agent, subj
+    if frame == "noun":
+        target = None
+        for g in right:
+            gap = g.first - h.last - 1
+            if rule.target_preps and _preceded_by(s, g, rule.target_preps):
+                target = g
+                break
+            if gap <= _OBJECT_GAP and not s.has(g.first - 1, "agent"):
+                target = g
+                break
+        source = agent
+        if source is None and lang == "en":
+            source = _left_group(s, h.first, 0)
+        return source, target
+
+    # active verb, or a phrase headed by one
+    if lang == "en" and h.first > 0 and s.has(h.first - 1, "aux") and agent is not None:
+        # passive: "X was attacked by Y"
+        return agent, _left_group(s, h.first, _SUBJECT_GAP)
+    subj = _subject(s, h.first, right, lang)
+    target = None
+    for g in right:
+        if g is subj or (subj is not None and g.first <= subj.last):
+            continue
+        if rule.target_preps:
+            if _preceded_by(s, g, rule.target_preps) or _glued(s, g, rule.target_preps):
+                target = g
+                break
+            continue
+        if g.first - (subj.last if subj is not None and subj.first > h.last else h.last) - 1 <= _OBJECT_GAP:
+            target = g
+        break
+    if lang == "en" and h.first > 0 and s.has(h.first - 1, "aux") and agent is None and subj is not None \
+            and subj.last < h.first:
+        return None, subj  # passive without an agent: the subject undergoes
+    return subj, target
+
+
+def _glued(s: _Sent, g: _Group, words: frozenset[str]) -> bool:
+    """A preposition glued to the front of the mention's token (العراق in لعراق … إلي is apart)."""
+    tok = s.toks[g.first]
+    m = g.mentions[0]
+    lead = tok.norm[: max(0, len(tok.norm) - len(m.text))] if m.start > tok.start else ""
+    return bool(lead) and any(lead.endswith(w) for w in words)
+
+
+def _subject(s: _Sent, i: int, right: list[_Group], lang: str) -> _Group | None:
+    left = _left_group(s, i, _SUBJECT_GAP)
+    if left is not None:
+        return left
+    if lang == "ar" and right:
+        g = right[0]
+        if g.first - i - 1 <= _SUBJECT_GAP:
+            return g
+    # a verb whose subject stands further back in its clause (أعربت الحكومة … في 5 يناير عن رغبتها)
+    for g in reversed(s.groups):
+        if g.last < i and not g.location and i - g.last <= _LEFT_REACH:
+            if any(s.boundary[k] for k in range(g.last + 1, i)):
+                return None
+            return g
+    return None
+
+
+def _agent_group(s: _Sent, i: int) -> _Group | None:
+    for k in range(i + 1, min(len(s.toks), i + 4)):
+        if s.has(k, "agent"):
+            end = s.cue_end[k].get("agent", k)
+            for g in s.groups:
+                if g.first > end and g.first - end - 1 <= 1:
+                    return g
+    return None
+
+
+def _negation(s: _Sent, h: Hit) -> int | None:
+    """Token index of a negation that governs the trigger, or None."""
+    for k in range(h.first - 1, -1, -1):
+        if s.boundary[k]:
+            break
+        if s.has(k, "negation"):
+            if h.first - k <= _NEG_WINDOW:
+                return k
+            # a negated quantifier (لم يتلق أي معلومات / received no information) reaches far
+            if any(s.has(q, "quantifier") for q in range(k, min(k + 4, h.first))):
+                return k
+            return None
+    # wide scope across clause boundaries: negation + quantifier earlier in the sentence
+    for k in range(h.first - 1, -1, -1):
+        if s.has(k, "negation") and any(s.has(q, "quantifier") for q in range(k, min(k + 4, h.first))):
+            return k
+    return None
+
+
+def _between(s: _Sent, a: int, b: int, kind: str) -> bool:
+    return any(s.has(k, kind) for k in range(a, b))
+
+
+def _date(doc: Document, sent: Sentence, pos: int, quote_date: str | None) -> tuple[str | None, str | None, str]:
+    best = None
+    for t in doc.times:
+        if t.start < sent.start or t.end > sent.end:
+            continue
+        d = abs(t.start - pos)
+        if best is None or d < best[0]:
+            best = (d, t)
+    if best is not None:
+        return best[1].value, best[1].grain, "sentence"
+    if quote_date:
+        return quote_date, _grain(quote_date), "quote"
+    if doc.published:
+        return doc.published, _grain(doc.published), "published"
+    return None, None, "none"
+
+
+def _grain(value: str) -> str:
+    return {4: "year", 7: "month"}.get(len(value), "day")
+
+
+def _location(s: _Sent, h: Hit) -> Location | None:
+    doc = s.doc
+    best = None
+    for g in s.groups:
+        if not g.location:
+            continue
+        d = min(abs(g.first - h.last), abs(h.first - g.last))
+        if d <= 10 and (best is None or d < best[0]):
+            best = (d, g)
+    if best is None:
+        return None
+    m = best[1].mentions[0]
+    a = doc.actors.get(m.actor or "")
+    kind = a.kind if a else None
+    return Location(name=m.text, country=a.country if a else None,
+                    precision="city" if kind in ("capital", "city", "place") else "country")
+
+
+def _codes(rule_type: str, cameo: str | None) -> tuple[str | None, float | None, int | None]:
+    try:
+        from .. import ontology
+    except ImportError:  # pragma: no cover - ontology tables are part of the package
+        return cameo, None, None
+    default = getattr(ontology, "default_cameo", None)
+    code = cameo or (default(rule_type) if default else None)
+    return code, ontology.goldstein(code) if code else None, ontology.quad(rule_type, code)
+
+
+def _size(doc: Document, sent: Sentence) -> dict[str, int] | None:
+    size: dict[str, int] = {}
+    for q in doc.quantities:
+        if sent.start <= q.start < sent.end and q.unit in ("dead", "killed", "injured", "arrested"):
+            key = {"killed": "dead"}.get(q.unit, q.unit)
+            size[key] = size.get(key, 0) + int(q.value)
+    return size or None
+
+
+@stage("events", requires=("sentences", "mentions", "actors", "times", "quotes", "quantities"),
+       assigns=("events",))
 def events(doc: Document) -> Document:
+    lang = doc.lang or "ar"
+    lex = lexicon(lang)
+    out: list[Event] = []
+    if not lex.rules:
+        doc.events = out
+        return doc
+    for view in sentence_views(doc):
+        if not view.tokens or doc.zone_at(view.sent.start) != "body" or doc.zone_at(view.sent.end - 1) != "body":
+            continue
+        s = _Sent(doc, view, lex)
+        if not s.triggers:
+            continue
+        requests = [h for h in s.triggers if h.payload.type == "REQUEST"]
+        for h in s.triggers:
+            rule: Rule = h.payload
+            if rule.require_after and not _followed_by(s, h, rule):
+                continue
+            # what A asks B to do is the content of A's request, not an event of its own
+            if any(r is not h and r.last < h.first <= r.last + _COMPLEMENT_REACH for r in requests):
+                continue
+            ev = _code(s, h, rule, len(out))
+            if ev is not None:
+                out.append(ev)
+    doc.events = _dedupe(out)
     return doc
+
+
+def _followed_by(s: _Sent, h: Hit, rule: Rule) -> bool:
+    lang = s.doc.lang or "ar"
+    return any(
+        has_variant(s.toks[k], rule.require_after, lang)
+        for k in range(h.last + 1, min(len(s.toks), h.last + 1 + rule.window))
+    )
+
+
+def _quote_at(doc: Document, pos: int):
+    for q in doc.quotes:
+        if q.start <= pos < q.end:
+            return q
+    return None
+
+
+def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
+    doc = s.doc
+    toks = s.toks
+    neg = _negation(s, h)
+    typ, rule_id, confidence = rule.type, rule.id, rule.confidence
+    source_g, target_g = _arguments(s, h, rule)
+    if neg is not None:
+        if rule.type == "REJECT" or not _between(s, neg, h.first, "intention"):
+            return None  # "did not attack" is no attack; a refusal not made is no refusal
+        # "has no plans to withdraw" is not a withdrawal: it turns a request down
+        typ, rule_id, confidence = "REJECT", f"{NEGATED_INTENT}<{rule.id}", 0.6
+        source_g = _left_group(s, neg, _SUBJECT_GAP) or _left_group(s, neg, _LEFT_REACH)
+        target_g = None
+    clause0 = s.clause_start(h.first)
+    trig_start, trig_end = toks[h.first].start, toks[h.last].end
+    quote = _quote_at(doc, trig_start)
+    if _between(s, clause0, h.first, "hypothetical"):
+        modality = "hypothetical"
+    elif neg is None and _between(s, max(clause0, h.first - 4), h.first, "intention"):
+        modality = "intended"
+    elif quote is not None:
+        modality = "reported"
+    else:
+        modality = "asserted"
+    source = _actor(doc, source_g)
+    target = _actor(doc, target_g)
+    speaker = quote.speaker if quote else None
+    if source is None and quote is not None and quote.speaker and quote.kind == "indirect":
+        a = doc.actors.get(quote.speaker)
+        source = EventActor(actor=quote.speaker, text=quote.speaker_text or "",
+                            country=a.country if a else None, sector=a.sector if a else None)
+    if source is not None and target is not None and source.actor == target.actor:
+        target = None
+    if source is None and target is None:
+        confidence -= 0.25
+    elif source is None or target is None:
+        confidence -= 0.1
+    date, grain, date_source = _date(doc, s.view.sent, trig_start, quote.date if quote else None)
+    cameo, goldstein, quad = _codes(typ, rule.cameo if typ == rule.type else None)
+    return Event(
+        id=f"{doc.id}-{n}", type=typ, mode=rule.mode if typ == rule.type else None,
+        context=rule.context if typ == rule.type else (), cameo=cameo, goldstein=goldstein, quad=quad,
+        source=source, target=target, date=date, date_grain=grain, location=_location(s, h),
+        sentence=s.view.sent, trigger=Sentence(trig_start, trig_end), negated=False,
+        modality=modality, speaker=speaker, confidence=round(max(0.05, min(confidence, 0.99)), 2),
+        rule=rule_id, date_source=date_source, size=_size(doc, s.view.sent),
+    )
+
+
+def _dedupe(events: list[Event]) -> list[Event]:
+    """One event per (sentence, type, source, target): the most confident trigger stays."""
+    best: dict[tuple, Event] = {}
+    for e in events:
+        key = (e.sentence.start, e.type, e.source.actor if e.source else None, e.target.actor if e.target else None)
+        if key not in best or e.confidence > best[key].confidence:
+            best[key] = e
+    return sorted(best.values(), key=lambda e: e.trigger.start)

@@ -1,11 +1,220 @@
-"""quotes: (not yet written)."""
+"""quotes: direct and indirect quotes, their cue verb, speaker and date.
+
+A direct quote is the text between quotation marks next to a speech cue (قال، أضاف / said);
+an indirect one is the clause after a cue and its complementizer (قال إن … / said that …) or
+the sentence around "according to X" (بحسب X). The speaker is the actor named beside the cue,
+a person preferred over the institution they speak for.
+"""
 
 from __future__ import annotations
 
-from ..doc import Document
+import bisect
+import functools
+from dataclasses import dataclass
+
+from ..doc import Document, Mention, Quote, Sentence, Token
+from ..lang.loader import read_yaml
+from ..match import PhraseIndex, has_variant, word_set
 from ..pipeline import stage
 
+# how far (in tokens) a speaker may stand from its cue
+_SPEAKER_WINDOW = 20
 
-@stage("quotes", requires=("sentences","mentions","actors","times",), assigns=("quotes",))
+
+@dataclass(frozen=True, slots=True)
+class _Cues:
+    cues: PhraseIndex[str]
+    according: PhraseIndex[str]
+    complementizers: frozenset[str]
+    marks: tuple[tuple[str, str], ...]
+
+
+@functools.cache
+def cues(lang: str) -> _Cues:
+    data = read_yaml(lang, "quotes.yaml") or {}
+    idx: PhraseIndex[str] = PhraseIndex(lang)
+    for c in data.get("cues", []):
+        idx.add_all(c["forms"], c["id"])
+    acc: PhraseIndex[str] = PhraseIndex(lang)
+    for c in data.get("according", []):
+        acc.add_all(c["forms"], c["id"])
+    marks = tuple((str(a), str(b)) for a, b in data.get("marks", [['"', '"']]))
+    return _Cues(idx, acc, word_set(data.get("complementizers", [])), marks)
+
+
+class SentenceView:
+    """The tokens and mentions of one sentence, with index lookups."""
+
+    def __init__(self, doc: Document, sent: Sentence, tok_starts: list[int], mention_starts: list[int]):
+        self.doc = doc
+        self.sent = sent
+        a = bisect.bisect_left(tok_starts, sent.start)
+        b = bisect.bisect_left(tok_starts, sent.end)
+        self.tokens: list[Token] = doc.tokens[a:b]
+        self.starts = tok_starts[a:b]
+        ma = bisect.bisect_left(mention_starts, sent.start)
+        mb = bisect.bisect_left(mention_starts, sent.end)
+        self.mentions: list[Mention] = [m for m in doc.mentions[ma:mb] if m.actor]
+
+    def tok_index(self, pos: int) -> int:
+        """Index of the token holding (or first after) character ``pos``."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return max(i, 0)
+
+    def mention_tokens(self, m: Mention) -> tuple[int, int]:
+        return self.tok_index(m.start), self.tok_index(m.end - 1)
+
+
+def sentence_views(doc: Document) -> list[SentenceView]:
+    tok_starts = [t.start for t in doc.tokens]
+    mention_starts = [m.start for m in doc.mentions]
+    return [SentenceView(doc, s, tok_starts, mention_starts) for s in doc.sentences]
+
+
+def _direct_spans(text: str, sent: Sentence, marks: tuple[tuple[str, str], ...]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    i = sent.start
+    while i < sent.end:
+        c = text[i]
+        for op, cl in marks:
+            if c == op:
+                j = text.find(cl, i + 1, sent.end)
+                if j > i + 1 and len(text[i + 1:j].split()) >= 2:
+                    spans.append((i + 1, j))
+                    i = j
+                break
+        i += 1
+    return spans
+
+
+def pick_speaker(view: SentenceView, lo: int, hi: int, cue_at: int) -> Mention | None:
+    """The actor mention between token ``lo`` and ``hi`` nearest the cue, persons first."""
+    best: tuple[tuple[int, int], Mention] | None = None
+    for m in view.mentions:
+        a, b = view.mention_tokens(m)
+        if a < lo or b > hi:
+            continue
+        dist = min(abs(a - cue_at), abs(b - cue_at))
+        rank = (0 if m.kind in ("person", "coref") and _is_person(view.doc, m) else 1, dist)
+        if best is None or rank < best[0]:
+            best = (rank, m)
+    return best[1] if best else None
+
+
+def _is_person(doc: Document, m: Mention) -> bool:
+    a = doc.actors.get(m.actor or "")
+    return a is not None and a.kind == "person"
+
+
+def _date_near(doc: Document, sent: Sentence, pos: int, skip: tuple[int, int] | None) -> str | None:
+    best = None
+    for t in doc.times:
+        if t.start < sent.start or t.end > sent.end:
+            continue
+        if skip and skip[0] <= t.start < skip[1]:
+            continue
+        d = abs(t.start - pos)
+        if best is None or d < best[0]:
+            best = (d, t.value)
+    return best[1] if best else None
+
+
+@stage("quotes", requires=("sentences", "mentions", "actors", "times"), assigns=("quotes",))
 def quotes(doc: Document) -> Document:
+    c = cues(doc.lang or "ar")
+    out: list[Quote] = []
+    text = doc.text
+    for view in sentence_views(doc):
+        if doc.zone_at(view.sent.start) != "body" or not view.tokens:
+            continue
+        toks = view.tokens
+        cue_hits = c.cues.scan(toks)
+        covered: list[tuple[int, int]] = []
+        for qa, qb in _direct_spans(text, view.sent, c.marks):
+            qi, qj = view.tok_index(qa), view.tok_index(qb - 1)
+            outside = [h for h in cue_hits if h.last < qi or h.first > qj]
+            if not outside:
+                continue
+            best = None
+            for cue in outside:
+                if cue.first > qj:  # "…," Ryder said / «…» قال رايدر
+                    dist = cue.first - qj
+                    speaker = pick_speaker(view, qj + 1, min(len(toks) - 1, cue.last + 6), cue.first)
+                else:  # قال رايدر: "…"
+                    dist = qi - cue.last
+                    speaker = pick_speaker(view, max(0, cue.first - 3), qi - 1, cue.last)
+                # a cue with a speaker beats a nearer one without; then the nearer, then the earlier
+                rank = (speaker is None, dist, cue.first > qj)
+                if dist <= _SPEAKER_WINDOW and (best is None or rank < best[0]):
+                    best = (rank, cue, speaker)
+            if best is None:
+                continue
+            _, cue, speaker = best
+            out.append(_quote(doc, view, qa, qb, speaker, cue.payload, "direct", (qa, qb)))
+            covered.append((qa, qb))
+        for h in cue_hits:
+            if any(a <= toks[h.first].start < b for a, b in covered):
+                continue
+            q = _indirect(doc, view, h.first, h.last, h.payload, c.complementizers)
+            if q and not any(a < q.end and q.start < b for a, b in covered):
+                out.append(q)
+                covered.append((q.start, q.end))
+        for h in c.according.scan(toks):
+            if any(a <= toks[h.first].start < b for a, b in covered):
+                continue
+            q = _according(doc, view, h.first, h.last, h.payload)
+            if q:
+                out.append(q)
+                covered.append((q.start, q.end))
+    out.sort(key=lambda q: q.start)
+    doc.quotes = out
     return doc
+
+
+def _quote(doc: Document, view: SentenceView, a: int, b: int, speaker: Mention | None, cue: str,
+           kind: str, skip: tuple[int, int]) -> Quote:
+    return Quote(
+        start=a, end=b, text=doc.text[a:b],
+        speaker=speaker.actor if speaker else None,
+        speaker_text=speaker.text if speaker else None,
+        cue=cue, date=_date_near(doc, view.sent, a, skip), kind=kind,
+    )
+
+
+def _indirect(doc: Document, view: SentenceView, first: int, last: int, cue: str,
+              comps: frozenset[str]) -> Quote | None:
+    toks = view.tokens
+    lang = doc.lang or "ar"
+    for k in range(last + 1, min(len(toks), last + _SPEAKER_WINDOW)):
+        if has_variant(toks[k], comps, lang) or toks[k].norm in comps:
+            if k + 1 >= len(toks):
+                return None
+            speaker = pick_speaker(view, last + 1, k - 1, last)
+            if speaker is None:  # X said that …
+                speaker = pick_speaker(view, max(0, first - 8), first - 1, first)
+            a, b = toks[k + 1].start, view.sent.end
+            while b > a and doc.text[b - 1] in ".،,;؛":
+                b -= 1
+            return _quote(doc, view, a, b, speaker, cue, "indirect", (a, b))
+    return None
+
+
+def _according(doc: Document, view: SentenceView, first: int, last: int, cue: str) -> Quote | None:
+    toks = view.tokens
+    speaker = pick_speaker(view, last + 1, min(len(toks) - 1, last + 6), last)
+    if speaker is None:
+        return None
+    # the reported content is the rest of the sentence after the source's clause
+    after = view.tok_index(speaker.end)
+    k = after
+    while k < len(toks) and toks[k].norm not in (",", "،"):
+        k += 1
+    if k + 1 < len(toks):
+        a, b = toks[k + 1].start, view.sent.end
+    else:  # "…, according to X." : the content is before
+        a, b = view.sent.start, toks[first].start
+    while b > a and doc.text[b - 1] in " .،,;؛":
+        b -= 1
+    if b - a < 5:
+        return None
+    return _quote(doc, view, a, b, speaker, cue, "indirect", (a, b))

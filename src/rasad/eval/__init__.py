@@ -1,0 +1,1 @@
+"""Scorers: golden articles, NER (conlleval), event GSRs."""

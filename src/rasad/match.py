@@ -1,0 +1,157 @@
+"""Word-level matching shared by the cue-driven stages (quotes, events).
+
+Arabic glues conjunctions, prepositions and the article to the front of a word and object
+pronouns to its end (وصفتها = و + وصفت + ها); a lexicon lists bare forms, and a token is
+looked up under each of its plausible bare forms. Lookups are cached per word.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from .doc import Token
+from .lang.loader import read_tsv
+from .stages.normalize import normalize_str
+
+T = TypeVar("T")
+
+GAP = "*"  # in a multiword form: up to MAX_GAP tokens of anything
+MAX_GAP = 4
+
+
+@functools.cache
+def _affixes(lang: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    pre = tuple(sorted({r[0] for r in read_tsv(lang, "clitics.tsv", 1)}, key=len, reverse=True))
+    suf = tuple(sorted({r[0] for r in read_tsv(lang, "enclitics.tsv", 1)}, key=len, reverse=True))
+    article = next((r[0] for r in read_tsv(lang, "article.tsv", 1)), "")
+    return pre, suf, article
+
+
+@functools.cache
+def _taa(lang: str) -> tuple[str, str] | None:
+    rows = read_tsv(lang, "taa_marbuta.tsv", 2)
+    return (rows[0][0], rows[0][1]) if rows else None
+
+
+@functools.lru_cache(maxsize=200_000)
+def variants(word: str, lang: str) -> tuple[str, ...]:
+    """The word and its bare forms without clitics, most literal first."""
+    pre, suf, article = _affixes(lang)
+    taa = _taa(lang)
+    if not pre and not suf:
+        return (word,)
+    out = [word]
+    stems = [word]
+    for p in pre:
+        if word.startswith(p) and len(word) - len(p) >= 2:
+            stems.append(word[len(p):])
+    if article:
+        for s in list(stems):
+            if s.startswith(article) and len(s) - len(article) >= 2:
+                stems.append(s[len(article):])
+    for s in stems:
+        if s not in out:
+            out.append(s)
+        for x in suf:
+            if s.endswith(x) and len(s) - len(x) >= 2:
+                bare = s[: -len(x)]
+                if bare not in out:
+                    out.append(bare)
+                # a ta marbuta is written ت before a pronoun: رغبتها -> رغبة (ه in matching form)
+                if taa and bare.endswith(taa[0]) and bare[:-1] + taa[1] not in out:
+                    out.append(bare[:-1] + taa[1])
+    return tuple(out)
+
+
+def is_punct(tok: Token) -> bool:
+    return not tok.norm[:1].isalnum()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit(Generic[T]):
+    first: int  # token index of the first word
+    last: int  # token index of the last word (inclusive)
+    payload: T
+
+
+class PhraseIndex(Generic[T]):
+    """Multiword forms indexed by their first word; ``*`` stands for a short gap."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._by_first: dict[str, list[tuple[tuple[str, ...], T]]] = {}
+
+    def add(self, form: str, payload: T) -> None:
+        words = tuple(w if w == GAP else normalize_str(w) for w in form.split())
+        if not words or words[0] == GAP:
+            return
+        self._by_first.setdefault(words[0], []).append((words, payload))
+
+    def add_all(self, forms: Iterable[str], payload: T) -> None:
+        for f in forms:
+            self.add(str(f), payload)
+
+    def __bool__(self) -> bool:
+        return bool(self._by_first)
+
+    def match_at(self, toks: Sequence[Token], i: int, end: int | None = None) -> list[Hit[T]]:
+        """Every form that starts at token ``i`` (longest first)."""
+        end = len(toks) if end is None else end
+        hits: list[Hit[T]] = []
+        for v in variants(toks[i].norm, self.lang):
+            for words, payload in self._by_first.get(v, ()):
+                last = self._match_rest(toks, i, end, words)
+                if last is not None:
+                    hits.append(Hit(i, last, payload))
+        hits.sort(key=lambda h: h.last - h.first, reverse=True)
+        return hits
+
+    def _match_rest(self, toks: Sequence[Token], i: int, end: int, words: tuple[str, ...]) -> int | None:
+        j = i + 1
+        k = 1
+        while k < len(words):
+            w = words[k]
+            if w == GAP:
+                nxt = words[k + 1] if k + 1 < len(words) else None
+                if nxt is None:
+                    return j - 1
+                for g in range(j, min(end, j + MAX_GAP + 1)):
+                    if nxt in variants(toks[g].norm, self.lang):
+                        j, k = g, k + 1
+                        break
+                else:
+                    return None
+                continue
+            # quotation marks and dashes inside a phrase are passed over
+            while j < end and is_punct(toks[j]) and toks[j].norm in "\"'«»“”-":
+                j += 1
+            if j >= end or w not in variants(toks[j].norm, self.lang):
+                return None
+            j += 1
+            k += 1
+        return j - 1
+
+    def scan(self, toks: Sequence[Token], start: int = 0, end: int | None = None) -> list[Hit[T]]:
+        """Longest non-overlapping hits, left to right."""
+        end = len(toks) if end is None else end
+        out: list[Hit[T]] = []
+        i = start
+        while i < end:
+            hits = self.match_at(toks, i, end)
+            if hits:
+                out.append(hits[0])
+                i = hits[0].last + 1
+            else:
+                i += 1
+        return out
+
+
+def word_set(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(normalize_str(str(w)) for w in words)
+
+
+def has_variant(tok: Token, words: frozenset[str], lang: str) -> bool:
+    return any(v in words for v in variants(tok.norm, lang))

@@ -1,0 +1,224 @@
+"""Statistical name tagger for Arabic (CRF, BIO tags PERS/LOC/ORG/MISC).
+
+Finds names no dictionary holds. The model, word clusters and gazetteer ship in
+``rasad/models/`` and are built by ``scripts/train_ner.py`` from ANERcorp train and unlabelled
+Arabic news. A word's own features depend only on the word, so they are computed once per
+distinct word and cached; a token's features are its own plus its neighbours' cached ones.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ResourceError
+from .lang.loader import read_tsv
+from .stages.normalize import normalize_str
+
+MODELS = Path(__file__).resolve().parent / "models"
+MODEL_FILE = "ner-ar.crfsuite"
+CLUSTERS_FILE = "ner-ar-clusters.tsv"
+GAZETTEER_FILE = "ner-ar-gazetteer.tsv"
+TYPES = ("PERS", "LOC", "ORG", "MISC")
+
+# neighbour positions whose features a token sees, and which of them see the fine ones
+WINDOW = (-2, -1, 1, 2)
+NEAR = (-1, 1)
+MIN_STEM = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """What features are computed from: clitic lists, word clusters, gazetteer."""
+
+    proclitics: tuple[tuple[str, bool], ...]  # longest first; bool: swallowed the article
+    article: str
+    enclitics: tuple[str, ...]  # longest first
+    clusters: dict[str, tuple[str, ...]]  # matching form -> cluster ids, coarse to fine
+    gazetteer: dict[str, tuple[str, ...]]  # matching form -> list tags
+
+
+def _read_model_tsv(path: Path) -> list[list[str]]:
+    if not path.exists():
+        raise ResourceError(f"missing {path}; rebuild it with scripts/train_ner.py")
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            rows.append(line.rstrip("\n").split("\t"))
+    return rows
+
+
+@functools.cache
+def load_resources(models: Path = MODELS) -> Resources:
+    """The feature resources shipped with the package (read once)."""
+    pro: list[tuple[str, bool]] = []
+    enc: list[str] = []
+    article = ""
+    for row in read_tsv("ar", "ner_affixes.tsv", 2):
+        kind, affix = row[0], normalize_str(row[1])
+        if kind == "proclitic":
+            pro.append((affix, len(row) > 2 and row[2] == "1"))
+        elif kind == "article":
+            article = affix
+        elif kind == "enclitic":
+            enc.append(affix)
+        else:
+            raise ResourceError(f"lang/ar/ner_affixes.tsv: unknown kind '{kind}'")
+    clusters = {r[0]: tuple(r[1:]) for r in _read_model_tsv(models / CLUSTERS_FILE)}
+    gaz = {r[0]: tuple(r[1].split(",")) for r in _read_model_tsv(models / GAZETTEER_FILE)}
+    return Resources(
+        proclitics=tuple(sorted(pro, key=lambda p: -len(p[0]))),
+        article=article,
+        enclitics=tuple(sorted(enc, key=len, reverse=True)),
+        clusters=clusters,
+        gazetteer=gaz,
+    )
+
+
+def _shape(w: str) -> str:
+    if w.isdigit():
+        return "num"
+    c = w[0]
+    if not c.isalnum():
+        return "punct"
+    cat = unicodedata.name(c, "").split(" ")[0]
+    if cat == "LATIN":
+        return "latin"
+    if any(ch.isdigit() for ch in w):
+        return "alnum"
+    return "ar" if cat == "ARABIC" else "other"
+
+
+class Featurizer:
+    """Feature strings for tokens; per-word parts are cached in a dict."""
+
+    def __init__(self, res: Resources):
+        self.res = res
+        self._cache: dict[str, tuple[list[str], tuple[list[str], ...], str, str]] = {}
+
+    def stem(self, n: str) -> tuple[str, str]:
+        """``(proclitic, rest)``: the longest proclitic whose removal leaves a known word."""
+        known = self.res.clusters
+        art = self.res.article
+        for p, swallowed in self.res.proclitics:
+            if n.startswith(p) and len(n) - len(p) >= MIN_STEM:
+                rest = n[len(p):]
+                if swallowed:
+                    rest = art + rest
+                if rest in known or (rest.startswith(art) and rest[len(art):] in known):
+                    return p, rest
+        return "", n
+
+    def word(self, w: str) -> tuple[list[str], tuple[list[str], ...], str, str]:
+        """``(own, by_offset, key, cluster)`` for a word, cached."""
+        hit = self._cache.get(w)
+        if hit is not None:
+            return hit
+        res = self.res
+        n = normalize_str(w)
+        shape = _shape(n) if n else "punct"
+        own = ["b", "w=" + n, "sh=" + shape]
+        ctx_coarse: list[str] = ["w=" + n]
+        ctx_fine: list[str] = []
+        cl: tuple[str, ...] = ()
+        if shape in ("ar", "latin", "alnum", "other"):
+            pfx, stem = self.stem(n)
+            bare = stem
+            if stem.startswith(res.article) and len(stem) - len(res.article) >= MIN_STEM:
+                bare = stem[len(res.article):]
+                own.append("al")
+                ctx_fine.append("al")
+            if pfx:
+                own.append("pc=" + pfx)
+                ctx_fine.append("pc=" + pfx)
+            own.append("st=" + stem)
+            own.append("bs=" + bare)
+            ctx_coarse.append("bs=" + bare)
+            L = len(bare)
+            own.append("len=" + (str(L) if L < 8 else "8+"))
+            for k in (1, 2, 3, 4):
+                if L > k:
+                    own.append(f"p{k}=" + bare[:k])
+                    own.append(f"s{k}=" + bare[-k:])
+            # a nisba or plural ending: the word it is made from
+            for e in res.enclitics:
+                if bare.endswith(e) and len(bare) - len(e) >= 3:
+                    base = bare[: -len(e)]
+                    if base in res.clusters or res.article + base in res.clusters:
+                        own.append("en=" + e)
+                        own.append("eb=" + base)
+                        break
+            cl = res.clusters.get(n) or res.clusters.get(stem) or res.clusters.get(bare) or ()
+            if not cl:
+                own.append("nocl")
+                ctx_fine.append("nocl")
+            for form in {n, stem, bare}:
+                for tag in res.gazetteer.get(form, ()):
+                    own.append("gz=" + tag)
+                    ctx_coarse.append("gz=" + tag)
+        for i, c in enumerate(cl):
+            own.append(f"c{i}=" + c)
+            ctx_coarse.append(f"c{i}=" + c)
+        by_offset = tuple(
+            [f"{off}{f}" for f in ctx_coarse] + ([f"{off}{f}" for f in ctx_fine] if off in NEAR else [])
+            for off in WINDOW
+        )
+        out = (own, by_offset, n, cl[-1] if cl else "-")
+        self._cache[w] = out
+        return out
+
+    def sentence(self, tokens: list[str]) -> list[list[str]]:
+        """Feature strings for each token of a sentence."""
+        infos = [self.word(t) for t in tokens]
+        last = len(infos) - 1
+        out: list[list[str]] = []
+        for i, (own, _ctx, key, cl) in enumerate(infos):
+            f = list(own)
+            for j, off in enumerate(WINDOW):
+                k = i + off
+                if 0 <= k <= last:
+                    f.extend(infos[k][1][j])
+            if i == 0:
+                f.append("BOS")
+            else:
+                prev = infos[i - 1]
+                f.append("wb=" + prev[2] + "|" + key)
+                f.append("cb=" + prev[3] + "|" + cl)
+            if i == last:
+                f.append("EOS")
+            else:
+                nxt = infos[i + 1]
+                f.append("wf=" + key + "|" + nxt[2])
+                f.append("cf=" + cl + "|" + nxt[3])
+            out.append(f)
+        return out
+
+
+class Tagger:
+    """The shipped CRF name tagger: ``Tagger().tag(tokens) -> BIO tags``."""
+
+    def __init__(self, model: Path | None = None, models: Path = MODELS):
+        import pycrfsuite
+
+        path = Path(model) if model else models / MODEL_FILE
+        if not path.exists():
+            raise ResourceError(f"missing NER model {path}; build it with scripts/train_ner.py")
+        self._crf = pycrfsuite.Tagger()
+        self._crf.open(str(path))
+        self.features = Featurizer(load_resources(models))
+
+    def tag(self, tokens: list[str]) -> list[str]:
+        """BIO tags (B-PERS, I-LOC, O, ...) for the tokens of one sentence."""
+        if not tokens:
+            return []
+        return list(self._crf.tag(self.features.sentence(tokens)))
+
+
+@functools.cache
+def default_tagger() -> Tagger:
+    """The shipped tagger, loaded once."""
+    return Tagger()

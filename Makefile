@@ -23,7 +23,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 eval: $(STAMP)
 	$(BIN)/rasad eval golden ../shared/golden/seed ../shared/golden/seed-en

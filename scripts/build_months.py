@@ -41,9 +41,12 @@ def _locales(lang: str) -> list[str]:
     )
 
 
-def _collect(lang: str, key: str, widths: tuple[str, ...]) -> dict[tuple[str, str], tuple[int, set[str]]]:
+Found = dict[tuple[str, str], tuple[int, set[str]]]
+
+
+def _collect(lang: str, key: str, widths: tuple[str, ...]) -> Found:
     """(name, width) -> (number, locales) over every locale of ``lang``."""
-    out: dict[tuple[str, str], tuple[int, set[str]]] = {}
+    out: Found = {}
     for loc_id in _locales(lang):
         loc = Locale.parse(loc_id)
         table = getattr(loc, key)
@@ -58,7 +61,7 @@ def _collect(lang: str, key: str, widths: tuple[str, ...]) -> dict[tuple[str, st
     return out
 
 
-def _rows(found: dict[tuple[str, str], tuple[int, set[str]]], lang: str) -> list[str]:
+def _rows(found: Found, lang: str) -> list[str]:
     rows = []
     for (name, width), (num, locs) in sorted(found.items(), key=lambda kv: (kv[1][0], kv[0])):
         # a name of the base locale is written as the base alone (its regional locales

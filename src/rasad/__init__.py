@@ -4,9 +4,10 @@ from .api import analyze
 from .doc import Actor, Document, Event, Mention, Quantity, Quote, TimeExpr, Zone
 from .errors import RasadError
 from .pipeline import Pipeline
+from .store import open_store
 
 __all__ = [
     "Actor", "Document", "Event", "Mention", "Pipeline", "Quantity", "Quote", "RasadError",
-    "TimeExpr", "Zone", "analyze",
+    "TimeExpr", "Zone", "analyze", "open_store",
 ]
 __version__ = "0.1.0"

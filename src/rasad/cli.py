@@ -76,8 +76,26 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.what == "golden":
         from .eval.golden import main as golden_main
 
-        return golden_main(args.paths, verbose=args.verbose)
-    raise InputError(f"unknown evaluation '{args.what}'; choose golden")
+        return golden_main(args.paths, verbose=args.verbose, as_json=args.json)
+    if args.what == "gsr":
+        from .eval.gsr import main as gsr_main
+
+        return max(gsr_main(p, limit=args.limit, as_json=args.json, verbose=args.verbose) for p in args.paths)
+    if args.what == "plover":
+        from .eval.plover import main as plover_main
+
+        return plover_main(args.paths, limit=args.limit, as_json=args.json, verbose=args.verbose)
+    if args.what == "ner":
+        from .eval.conll import main as ner_main
+
+        return ner_main(args.paths, as_json=args.json)
+    raise InputError(f"unknown evaluation '{args.what}'; choose golden, gsr, plover or ner")
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    from .ner import main_tag
+
+    return main_tag(args.path)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,10 +112,20 @@ def build_parser() -> argparse.ArgumentParser:
     a.set_defaults(func=cmd_analyze)
 
     e = sub.add_parser("eval", help="measure rasad against labelled data")
-    e.add_argument("what", choices=("golden",))
+    e.add_argument("what", choices=("golden", "gsr", "plover", "ner"))
     e.add_argument("paths", nargs="+", metavar="PATH")
     e.add_argument("-v", "--verbose", action="store_true")
+    e.add_argument("--json", action="store_true", help="print a machine-readable summary")
+    e.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N sentences (gsr, plover)")
     e.set_defaults(func=cmd_eval)
+
+    t = sub.add_parser("tag", help="tag Arabic names in a CoNLL file (token first, one a line)")
+    t.add_argument("path", metavar="FILE|-")
+    t.set_defaults(func=cmd_tag)
+
+    from .store.cli_cmds import add_store_commands  # ingest, events, articles, export
+
+    add_store_commands(sub)
     return p
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "Actor", "Document", "Event", "EventActor", "Location", "Mention", "Quantity", "Quote",
@@ -31,9 +31,11 @@ class Sentence:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word or punctuation mark; ``norm`` is its matching form (normalized, lower-cased)."""
+class Token(NamedTuple):
+    """A word or punctuation mark; ``norm`` is its matching form (normalized, lower-cased).
+
+    A named tuple rather than a dataclass: an article has hundreds, made on the hot path.
+    """
 
     start: int
     end: int
@@ -48,6 +50,7 @@ class Actor:
     sector: str | None = None
     kind: str = "actor"  # country | organisation | person | group | place | actor
     wikidata: str | None = None
+    affiliation: str | None = None  # ISO3 of a state an armed group is aligned with
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,7 @@ class Quantity:
     value: float | int
     unit: str | None = None  # troops, people, dead, injured, arrested, ...
     unit_text: str | None = None
+    mod: str | None = None  # about | at_least | at_most | vague (value is then a lower bound)
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,8 +55,11 @@ def variants(word: str, lang: str) -> tuple[str, ...]:
     for s in stems:
         if s not in out:
             out.append(s)
+        # with a proclitic gone too, a short remainder is more often a misreading than a word
+        # (وزارة -> و + زار + ه), so stripping both ends asks for a longer stem
+        least = 2 if s == word else 4
         for x in suf:
-            if s.endswith(x) and len(s) - len(x) >= 2:
+            if s.endswith(x) and len(s) - len(x) >= least:
                 bare = s[: -len(x)]
                 if bare not in out:
                     out.append(bare)
@@ -83,12 +86,15 @@ class PhraseIndex(Generic[T]):
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self._by_first: dict[str, list[tuple[tuple[str, ...], T]]] = {}
+        # token form -> the entries any of its bare forms starts (most tokens start none)
+        self._cache: dict[str, tuple[tuple[tuple[str, ...], T], ...]] = {}
 
     def add(self, form: str, payload: T) -> None:
         words = tuple(w if w == GAP else normalize_str(w) for w in form.split())
         if not words or words[0] == GAP:
             return
         self._by_first.setdefault(words[0], []).append((words, payload))
+        self._cache.clear()
 
     def add_all(self, forms: Iterable[str], payload: T) -> None:
         for f in forms:
@@ -99,15 +105,27 @@ class PhraseIndex(Generic[T]):
 
     def match_at(self, toks: Sequence[Token], i: int, end: int | None = None) -> list[Hit[T]]:
         """Every form that starts at token ``i`` (longest first)."""
+        norm = toks[i].norm
+        entries = self._cache.get(norm)
+        if entries is None:
+            entries = self._cache[norm] = self._entries(norm)
+        if not entries:
+            return []
         end = len(toks) if end is None else end
         hits: list[Hit[T]] = []
-        for v in variants(toks[i].norm, self.lang):
-            for words, payload in self._by_first.get(v, ()):
-                last = self._match_rest(toks, i, end, words)
-                if last is not None:
-                    hits.append(Hit(i, last, payload))
-        hits.sort(key=lambda h: h.last - h.first, reverse=True)
+        for words, payload in entries:
+            last = self._match_rest(toks, i, end, words) if len(words) > 1 else i
+            if last is not None:
+                hits.append(Hit(i, last, payload))
+        if len(hits) > 1:
+            hits.sort(key=lambda h: h.last - h.first, reverse=True)
         return hits
+
+    def _entries(self, norm: str) -> tuple[tuple[tuple[str, ...], T], ...]:
+        out: list[tuple[tuple[str, ...], T]] = []
+        for v in variants(norm, self.lang):
+            out.extend(self._by_first.get(v, ()))
+        return tuple(out)
 
     def _match_rest(self, toks: Sequence[Token], i: int, end: int, words: tuple[str, ...]) -> int | None:
         j = i + 1

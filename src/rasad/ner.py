@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +38,9 @@ class Resources:
     article: str
     enclitics: tuple[str, ...]  # longest first
     clusters: dict[str, tuple[str, ...]]  # matching form -> cluster ids, coarse to fine
-    gazetteer: dict[str, tuple[str, ...]]  # matching form -> list tags
+    gazetteer: dict[str, tuple[str, ...]]  # bare word (no article) -> list tags
+    phrases: dict[str, tuple[str, ...]]  # bare words joined by a space -> list tags
+    phrase_len: dict[str, int]  # first bare word of a phrase -> longest phrase's length
 
 
 def _read_model_tsv(path: Path) -> list[list[str]]:
@@ -69,13 +72,25 @@ def load_resources(models: Path = MODELS) -> Resources:
         else:
             raise ResourceError(f"lang/ar/ner_affixes.tsv: unknown kind '{kind}'")
     clusters = {r[0]: tuple(r[1:]) for r in _read_model_tsv(models / CLUSTERS_FILE)}
-    gaz = {r[0]: tuple(r[1].split(",")) for r in _read_model_tsv(models / GAZETTEER_FILE)}
+    gaz: dict[str, tuple[str, ...]] = {}
+    phrases: dict[str, tuple[str, ...]] = {}
+    phrase_len: dict[str, int] = {}
+    for r in _read_model_tsv(models / GAZETTEER_FILE):
+        words = r[0].split(" ")
+        tags = tuple(r[1].split(","))
+        if len(words) == 1:
+            gaz[r[0]] = tags
+        else:
+            phrases[r[0]] = tags
+            phrase_len[words[0]] = max(phrase_len.get(words[0], 0), len(words))
     return Resources(
         proclitics=tuple(sorted(pro, key=lambda p: -len(p[0]))),
         article=article,
         enclitics=tuple(sorted(enc, key=len, reverse=True)),
         clusters=clusters,
         gazetteer=gaz,
+        phrases=phrases,
+        phrase_len=phrase_len,
     )
 
 
@@ -96,9 +111,12 @@ def _shape(w: str) -> str:
 class Featurizer:
     """Feature strings for tokens; per-word parts are cached in a dict."""
 
-    def __init__(self, res: Resources):
+    def __init__(self, res: Resources, hide: frozenset[str] = frozenset()):
         self.res = res
-        self._cache: dict[str, tuple[list[str], tuple[list[str], ...], str, str]] = {}
+        # training only: forms too rare to learn from get no identity feature, so the model
+        # learns to tag unseen words from their affixes, clusters and context
+        self.hide = hide
+        self._cache: dict[str, tuple[list[str], tuple[list[str], ...], str, str, str]] = {}
 
     def stem(self, n: str) -> tuple[str, str]:
         """``(proclitic, rest)``: the longest proclitic whose removal leaves a known word."""
@@ -113,18 +131,23 @@ class Featurizer:
                     return p, rest
         return "", n
 
-    def word(self, w: str) -> tuple[list[str], tuple[list[str], ...], str, str]:
-        """``(own, by_offset, key, cluster)`` for a word, cached."""
+    def word(self, w: str) -> tuple[list[str], tuple[list[str], ...], str, str, str]:
+        """``(own, by_offset, key, cluster, bare)`` for a word, cached."""
         hit = self._cache.get(w)
         if hit is not None:
             return hit
         res = self.res
         n = normalize_str(w)
         shape = _shape(n) if n else "punct"
-        own = ["b", "w=" + n, "sh=" + shape]
-        ctx_coarse: list[str] = ["w=" + n]
+        hide = self.hide
+        own = ["b", "sh=" + shape]
+        ctx_coarse: list[str] = []
+        if n not in hide:
+            own.append("w=" + n)
+            ctx_coarse.append("w=" + n)
         ctx_fine: list[str] = []
         cl: tuple[str, ...] = ()
+        bare = n
         if shape in ("ar", "latin", "alnum", "other"):
             pfx, stem = self.stem(n)
             bare = stem
@@ -135,9 +158,11 @@ class Featurizer:
             if pfx:
                 own.append("pc=" + pfx)
                 ctx_fine.append("pc=" + pfx)
-            own.append("st=" + stem)
-            own.append("bs=" + bare)
-            ctx_coarse.append("bs=" + bare)
+            if stem not in hide:
+                own.append("st=" + stem)
+            if bare not in hide:
+                own.append("bs=" + bare)
+                ctx_coarse.append("bs=" + bare)
             L = len(bare)
             own.append("len=" + (str(L) if L < 8 else "8+"))
             for k in (1, 2, 3, 4):
@@ -150,16 +175,19 @@ class Featurizer:
                     base = bare[: -len(e)]
                     if base in res.clusters or res.article + base in res.clusters:
                         own.append("en=" + e)
-                        own.append("eb=" + base)
+                        if base not in hide:
+                            own.append("eb=" + base)
                         break
             cl = res.clusters.get(n) or res.clusters.get(stem) or res.clusters.get(bare) or ()
             if not cl:
                 own.append("nocl")
                 ctx_fine.append("nocl")
-            for form in {n, stem, bare}:
-                for tag in res.gazetteer.get(form, ()):
-                    own.append("gz=" + tag)
-                    ctx_coarse.append("gz=" + tag)
+            gz: dict[str, None] = {}
+            for form in (n, stem, bare):
+                gz.update(dict.fromkeys(res.gazetteer.get(form, ())))
+            for tag in gz:
+                own.append("gz=" + tag)
+                ctx_coarse.append("gz=" + tag)
         for i, c in enumerate(cl):
             own.append(f"c{i}=" + c)
             ctx_coarse.append(f"c{i}=" + c)
@@ -167,7 +195,7 @@ class Featurizer:
             [f"{off}{f}" for f in ctx_coarse] + ([f"{off}{f}" for f in ctx_fine] if off in NEAR else [])
             for off in WINDOW
         )
-        out = (own, by_offset, n, cl[-1] if cl else "-")
+        out = (own, by_offset, n, cl[-1] if cl else "-", bare)
         self._cache[w] = out
         return out
 
@@ -175,9 +203,10 @@ class Featurizer:
         """Feature strings for each token of a sentence."""
         infos = [self.word(t) for t in tokens]
         last = len(infos) - 1
+        extra = self._phrases([x[4] for x in infos])
         out: list[list[str]] = []
-        for i, (own, _ctx, key, cl) in enumerate(infos):
-            f = list(own)
+        for i, (own, _ctx, key, cl, _bare) in enumerate(infos):
+            f = own + extra[i] if extra[i] else list(own)
             for j, off in enumerate(WINDOW):
                 k = i + off
                 if 0 <= k <= last:
@@ -195,6 +224,25 @@ class Featurizer:
                 f.append("wf=" + key + "|" + nxt[2])
                 f.append("cf=" + cl + "|" + nxt[3])
             out.append(f)
+        return out
+
+
+    def _phrases(self, bares: list[str]) -> list[list[str]]:
+        """Features of gazetteer phrases (several words) matched in the sentence."""
+        res = self.res
+        out: list[list[str]] = [[] for _ in bares]
+        for i, b in enumerate(bares):
+            longest = res.phrase_len.get(b)
+            if not longest:
+                continue
+            for n in range(min(longest, len(bares) - i), 1, -1):
+                tags = res.phrases.get(" ".join(bares[i : i + n]))
+                if tags:
+                    for tag in tags:
+                        out[i].append("gB=" + tag)
+                        for j in range(i + 1, i + n):
+                            out[j].append("gI=" + tag)
+                    break
         return out
 
 
@@ -222,3 +270,38 @@ class Tagger:
 def default_tagger() -> Tagger:
     """The shipped tagger, loaded once."""
     return Tagger()
+
+
+def tag_conll(text: str, tagger: Tagger | None = None) -> Iterator[str]:
+    """Lines of a CoNLL text (token first) with the predicted tag appended as a last column."""
+    tagger = tagger or default_tagger()
+    lines = text.splitlines()
+    sent: list[str] = []
+
+    def flush() -> Iterator[str]:
+        tags = tagger.tag([line.split()[0] for line in sent])
+        for line, tag in zip(sent, tags, strict=True):
+            line = line.rstrip()
+            yield line + ("\t" if "\t" in line else " ") + tag
+        sent.clear()
+
+    for line in lines:
+        if line.strip():
+            sent.append(line)
+            continue
+        if sent:
+            yield from flush()
+        yield ""
+    if sent:
+        yield from flush()
+
+
+def main_tag(path: str) -> int:
+    """``rasad tag FILE``: print the file with the predicted BIO tag as a new last column."""
+    from .eval.conll import read_text
+
+    text = read_text(path)
+    tagger = default_tagger()
+    for line in tag_conll(text, tagger):
+        print(line)
+    return 0

@@ -41,7 +41,12 @@ def registered() -> dict[str, StageInfo]:
 
 
 def _load_stages() -> None:
-    from . import stages  # noqa: F401  (importing registers them)
+    import importlib
+
+    from .stages import STAGE_MODULES
+
+    for name in STAGE_MODULES:  # importing a stage module registers it
+        importlib.import_module(f"rasad.stages.{name}")
 
 
 DEFAULT_STAGES = (

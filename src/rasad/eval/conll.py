@@ -103,26 +103,37 @@ def score(pairs: Iterable[tuple[Sequence[str], Sequence[str]]]) -> Score:
     return s
 
 
-def read_conll(path: str | Path) -> list[list[list[str]]]:
-    """Sentences of a CoNLL file: each a list of lines split on whitespace (token first)."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"cannot read '{path}': no such file; give a CoNLL file") from None
-    except IsADirectoryError:
-        raise InputError(f"cannot read '{path}': a folder; give a CoNLL file") from None
-    except OSError as exc:
-        raise InputError(f"cannot read '{path}': {exc.strerror}; give a CoNLL file") from None
+def read_text(path: str | Path) -> str:
+    """The text of a CoNLL file (``-``: standard input), or an InputError saying what to give."""
+    if str(path) == "-":
+        import sys
+
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            data = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"cannot read '{path}': no such file; give a CoNLL file") from None
+        except IsADirectoryError:
+            raise InputError(f"cannot read '{path}': a folder; give a CoNLL file") from None
+        except OSError as exc:
+            raise InputError(f"cannot read '{path}': {exc.strerror}; give a CoNLL file") from None
     if b"\x00" in data[:4096]:
         raise InputError(f"cannot read '{path}': not text (binary data); give a CoNLL file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"cannot read '{path}': not UTF-8 text; give a UTF-8 CoNLL file") from None
+    if not text.strip():
+        raise InputError(f"'{path}' holds no tokens; give a CoNLL file (token first, one a line)")
+    return text
+
+
+def read_conll(path: str | Path) -> list[list[list[str]]]:
+    """Sentences of a CoNLL file: each a list of lines split on whitespace (token first)."""
     sents: list[list[list[str]]] = []
     cur: list[list[str]] = []
-    for line in text.splitlines():
+    for line in read_text(path).splitlines():
         cols = line.split()
         if not cols:
             if cur:
@@ -132,6 +143,46 @@ def read_conll(path: str | Path) -> list[list[list[str]]]:
         cur.append(cols)
     if cur:
         sents.append(cur)
-    if not sents:
-        raise InputError(f"'{path}' holds no tokens; give a CoNLL file (token first, one a line)")
     return sents
+
+
+def _check_tag(tag: str, path: str | Path) -> str:
+    p, _, kind = tag.partition("-")
+    if tag == "O" or (p in ("B", "I", "E", "S") and kind):
+        return tag
+    raise InputError(
+        f"'{path}': '{tag}' is not a BIO tag; give a CoNLL file with the gold tag in the last column"
+    )
+
+
+def evaluate_file(path: str | Path, tagger=None) -> Score:
+    """Tag the tokens of a CoNLL file with rasad's name tagger and score its last column."""
+    from ..ner import default_tagger
+
+    tagger = tagger or default_tagger()
+    sents = read_conll(path)
+    for sent in sents:
+        if any(len(cols) < 2 for cols in sent):
+            raise InputError(f"'{path}' has lines without a gold tag; give token and BIO tag per line")
+    s = Score()
+    for sent in sents:
+        gold = [_check_tag(cols[-1], path) for cols in sent]
+        s.add(gold, tagger.tag([cols[0] for cols in sent]))
+    return s
+
+
+def main(paths: Sequence[str], as_json: bool = False) -> int:
+    """``rasad eval ner``: print the per-type table (or JSON) for each file."""
+    import json
+
+    for path in paths:
+        s = evaluate_file(path)
+        if as_json:
+            types = {t: dict(zip(("precision", "recall", "f1"), s.prf(t), strict=True)) for t in s.types()}
+            p, r, f = s.prf()
+            print(json.dumps({"file": str(path), "types": types, "precision": p, "recall": r, "f1": f}))
+        else:
+            if len(paths) > 1:
+                print(path)
+            print(s.table())
+    return 0

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..doc import Document, Event, EventActor
-from ..errors import InputError
+from ..errors import InputError, RasadError
 
 # sections in the order they are printed; stretch does not gate the exit code
 SECTIONS = ("document", "actors", "times", "quantities", "quotes", "must", "stretch", "must_not")
@@ -33,7 +33,7 @@ def as_list(value: Any) -> list[Any]:
 
 def date_matches(produced: str | None, expected: str) -> bool:
     """Equal at the expected grain: ``2024-01-08`` matches ``2024-01``; ``2024`` does not match ``2024-01``."""
-    return bool(produced) and len(produced) >= len(expected) and produced[: len(expected)] == expected
+    return produced is not None and len(produced) >= len(expected) and produced[: len(expected)] == expected
 
 
 def actor_attr(doc: Document, ea: EventActor | None, name: str) -> str | None:
@@ -66,7 +66,10 @@ class Check:
     detail: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"item": self.item, "ok": self.ok, "reason": self.reason}
+        out = {"item": self.item, "ok": self.ok, "reason": self.reason}
+        if self.detail:
+            out["detail"] = self.detail
+        return out
 
 
 @dataclass
@@ -77,6 +80,7 @@ class GoldenResult:
     extra: list[dict[str, Any]] = field(default_factory=list)
     not_produced: list[str] = field(default_factory=list)
     events_produced: int = 0
+    errors: list[str] = field(default_factory=list)
 
     def section(self, name: str) -> list[Check]:
         return [c for c in self.checks if c.section == name]
@@ -98,6 +102,7 @@ class GoldenResult:
         out["extra"] = len(self.extra)
         out["events_produced"] = self.events_produced
         out["not_produced"] = list(self.not_produced)
+        out["errors"] = list(self.errors)
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -190,7 +195,9 @@ def _check_actors(doc: Document, specs: list[dict[str, Any]], res: GoldenResult)
             if not set.intersection(*good_ids):
                 ids = " vs ".join(",".join(sorted(g)) for g in good_ids)
                 reasons.append(f"not one actor: {ids}")
-        res.checks.append(Check("actors", label, not reasons, "; ".join(reasons)))
+        seen = [m for m in doc.mentions if any(s in m.text for s in surfaces)]
+        detail = "; ".join(f"'{m.text}' {m.kind} → {_actor_label(doc.actors.get(m.actor or ''))}" for m in seen[:6])
+        res.checks.append(Check("actors", label, not reasons, "; ".join(reasons), detail))
 
 
 # -- times, quantities, quotes ------------------------------------------------------------
@@ -200,8 +207,9 @@ def _check_times(doc: Document, specs: list[dict[str, Any]], res: GoldenResult) 
         label = f"{surface} = {value}" + (f" ×{count}" if count > 1 else "")
         found = [t for t in doc.times if surface in t.text]
         good = [t for t in found if t.value == value]
+        detail = "; ".join(f"'{t.text}' = {t.value}" for t in found[:4])
         if len(good) >= count:
-            res.checks.append(Check("times", label, True))
+            res.checks.append(Check("times", label, True, detail=detail))
             continue
         if not doc.times:
             reason = "not produced yet (no times)"
@@ -211,7 +219,7 @@ def _check_times(doc: Document, specs: list[dict[str, Any]], res: GoldenResult) 
             reason = f"found {len(good)} of {count}"
         else:
             reason = "got " + ", ".join(sorted({t.value for t in found}))
-        res.checks.append(Check("times", label, False, reason))
+        res.checks.append(Check("times", label, False, reason, detail))
 
 
 def _check_quantities(doc: Document, specs: list[dict[str, Any]], res: GoldenResult) -> None:
@@ -451,11 +459,26 @@ def run_golden(path: Path) -> GoldenResult:
     inp = expected["input"]
     text = read_text_file(path.parent / inp["file"])
     lang, published = inp.get("lang"), inp.get("published")
-    doc = analyze(text, lang=lang, published=published, meta={"origin": str(path.parent)})
-    undated = None
-    if "published_when_not_given" in (expected.get("document") or {}):
-        undated = analyze(text, lang=lang, published=None)
-    return check_document(doc, expected, undated, name=str(path.parent))
+    errors: list[str] = []
+
+    def run(date: str | None) -> Document:
+        # a stage that fails is reported as a failed check, and every item is still listed
+        try:
+            return analyze(text, lang=lang, published=date, meta={"origin": str(path.parent)})
+        except RasadError as exc:
+            errors.append(str(exc))
+            return Document(text=text, meta={"origin": str(path.parent)})
+        except Exception as exc:  # a stage with a bug: say so, and still list every item
+            errors.append(f"analyze crashed: {exc.__class__.__name__}: {exc}")
+            return Document(text=text, meta={"origin": str(path.parent)})
+
+    doc = run(published)
+    undated = run(None) if "published_when_not_given" in (expected.get("document") or {}) else None
+    res = check_document(doc, expected, undated, name=str(path.parent))
+    for err in dict.fromkeys(errors):
+        res.checks.insert(0, Check("document", "analyze", False, err))
+    res.errors = list(dict.fromkeys(errors))
+    return res
 
 
 # -- output -------------------------------------------------------------------------------

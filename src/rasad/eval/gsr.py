@@ -176,15 +176,15 @@ class _Analyzer:
             analyze = _analyze
         self._analyze = analyze
         self._cache: dict[tuple[str, str | None], list[tuple[str, str | None, str | None]]] = {}
-        self.failures = 0
+        self.failures: list[str] = []
 
     def events(self, text: str, published: str | None) -> list[tuple[str, str | None, str | None]]:
         key = (text, published)
         if key not in self._cache:
             try:
                 doc = self._analyze(text, lang="ar", published=published)
-            except Exception:  # one bad sentence must not stop the run; count it
-                self.failures += 1
+            except Exception as exc:  # one bad sentence must not stop the run; count it
+                self.failures.append(f"{exc.__class__.__name__}: {exc}")
                 self._cache[key] = []
             else:
                 self._cache[key] = [(ev.type, actor_attr(doc, ev.source, "country"),
@@ -251,7 +251,7 @@ def evaluate(folder: str | Path, limit: int | None = None,
                 score.correct += any(e[pos] == gold for e in evs)
         args += [src, tgt]
     return {"folder": str(root), "limit": limit, "sentences_analyzed": len(az._cache),
-            "analyze_failures": az.failures,
+            "analyze_failures": len(az.failures), "_failures": az.failures[:20],
             "detection": [d.to_json() for d in detection], "arguments": [a.to_json() for a in args],
             "_errors": {d.event_type: d.errors for d in detection}}
 
@@ -265,14 +265,14 @@ def print_report(res: dict[str, Any], verbose: bool = False) -> None:
     from rich.table import Table
 
     con = Console(highlight=False)
-    t = Table("type", "P", "R", "F1", "tp", "fp", "(difficult no)", "fn", "tn", "ambiguous: predicted",
+    t = Table("type", "P", "R", "F1", "tp", "fp", "fp hard", "fn", "tn", "ambig+",
               title="sentence-level detection (yes vs easy/difficult no)", title_justify="left")
     for d in res["detection"]:
         t.add_row(d["type"], _fmt(d["precision"]), _fmt(d["recall"]), f"[bold]{_fmt(d['f1'])}[/]",
                   str(d["tp"]), str(d["fp"]), str(d["fp_difficult_no"]), str(d["fn"]), str(d["tn"]),
                   f"{d['ambiguous_predicted']}/{d['ambiguous']}")
     con.print(t)
-    t = Table("type", "side", "coded with a state", "correct", "accuracy", "event found", "accuracy when found",
+    t = Table("type", "side", "gold", "correct", "acc", "detected", "acc detected",
               title="actor country on *_spans.json", title_justify="left")
     for a in res["arguments"]:
         t.add_row(a["type"], a["side"], str(a["gold"]), str(a["correct"]), _fmt(a["accuracy"]),
@@ -282,8 +282,12 @@ def print_report(res: dict[str, Any], verbose: bool = False) -> None:
         for etype, errs in res["_errors"].items():
             for e in errs[:40]:
                 con.print(f"{etype} {e['kind']} {e.get('label', '')} {e['id']}: {e['text'][:160]}", soft_wrap=True)
+    con.print("fp hard: false positives on 'difficult no'; ambig+: 'ambiguous' sentences predicted positive; "
+              "gold: coded events with a state code on that side; acc detected: accuracy where rasad "
+              "found an event of the type", style="dim", soft_wrap=True)
     con.print(f"{res['sentences_analyzed']} texts analyzed"
-              + (f", {res['analyze_failures']} failed" if res["analyze_failures"] else ""))
+              + (f", {res['analyze_failures']} failed: " + "; ".join(res["_failures"][:3])
+               if res["analyze_failures"] else ""), soft_wrap=True)
 
 
 def main(folder: str, limit: int | None = None, as_json: bool = False, verbose: bool = False) -> int:
@@ -296,7 +300,7 @@ def main(folder: str, limit: int | None = None, as_json: bool = False, verbose: 
     if show:
         print(file=sys.stderr)
     if as_json:
-        out = {k: v for k, v in res.items() if k != "_errors"}
+        out = {k: v for k, v in res.items() if not k.startswith("_")}
         if verbose:
             out["errors"] = res["_errors"]
         print(json.dumps(out, ensure_ascii=False, indent=2))

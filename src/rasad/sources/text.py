@@ -106,20 +106,54 @@ def iter_jsonl(path: Path, text_field: str = "text") -> Iterator[Document | Inpu
 
 
 def iter_documents(path: str | Path, text_field: str = "text") -> Iterator[Document | InputError]:
-    """Documents from a file or a folder (text and JSONL files in it, sorted by name)."""
+    """Documents from a file or a folder (text, JSONL, HTML, WARC and feed files, sorted by name)."""
+    for item in iter_items(path, text_field):
+        if isinstance(item, (Document, InputError)):
+            yield item
+            continue
+        try:  # an HtmlRecord: extract it now
+            yield item.to_document()
+        except InputError as exc:
+            yield exc
+
+
+def _readable(f: Path) -> bool:
+    from .feeds import FEED_SUFFIXES
+    from .html import HTML_SUFFIXES
+    from .warc import is_warc
+
+    return f.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES + FEED_SUFFIXES or is_warc(f)
+
+
+def iter_items(path: str | Path, text_field: str = "text") -> Iterator[Any]:
+    """Like ``iter_documents`` but HTML pages come as ``HtmlRecord`` (extracted by the caller)."""
+    from .feeds import FEED_SUFFIXES, iter_feed
+    from .html import HTML_SUFFIXES, iter_html_file
+    from .warc import is_warc, iter_warc
+
     p = Path(path)
     if p.is_dir():
-        files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES)
+        files = sorted(f for f in p.rglob("*") if f.is_file() and _readable(f))
         if not files:
-            yield InputError(f"nothing to read in '{path}': no .txt or .jsonl files")
+            yield InputError(f"nothing to read in '{path}': no .txt, .jsonl, .html, .warc or feed files")
         for f in files:
-            yield from iter_documents(f, text_field)
+            yield from iter_items(f, text_field)
         return
     if not p.exists():
         yield InputError(f"cannot read '{path}': no such file")
         return
-    if p.suffix.lower() in JSONL_SUFFIXES:
+    suffix = p.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
         yield from iter_jsonl(p, text_field)
+        return
+    if is_warc(p):
+        yield from iter_warc(p)
+        return
+    if suffix in HTML_SUFFIXES:
+        yield from iter_html_file(p)
+        return
+    if suffix in FEED_SUFFIXES:
+        yield from iter_feed(p)
         return
     try:
         yield Document(text=read_text_file(p), meta={"origin": str(p)})

@@ -1,14 +1,6 @@
-"""The pipeline stages; importing this package registers them all."""
+"""The pipeline stages, one module each; rasad.pipeline imports them to register them."""
 
-from . import (  # noqa: F401
-    events,
-    language,
-    mentions,
-    normalize,
-    numbers,
-    quotes,
-    resolve,
-    segment,
-    times,
-    zones,
+STAGE_MODULES = (
+    "language", "normalize", "zones", "segment", "times", "numbers",
+    "mentions", "resolve", "quotes", "events",
 )

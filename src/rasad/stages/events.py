@@ -11,19 +11,22 @@ captions, bylines or boilerplate.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from ..doc import Document, Event, EventActor, Location, Mention, Sentence
 from ..errors import ResourceError
 from ..lang.loader import read_yaml
-from ..match import Hit, PhraseIndex, has_variant, is_punct, word_set
+from ..match import Hit, PhraseIndex, has_variant, is_punct, variants, word_set
 from ..pipeline import stage
+from .normalize import normalize_str
 from .quotes import SentenceView, sentence_views
 
 PLOVER_TYPES = frozenset(
     "AGREE CONSULT SUPPORT COOPERATE AID RETREAT REQUEST ACCUSE REJECT THREATEN PROTEST "
     "SANCTION MOBILIZE COERCE ASSAULT CONCEDE".split()
 )
+_WORD = re.compile(r"\w+")
 # window sizes, in tokens
 _NEG_WINDOW = 6
 _SUBJECT_GAP = 3
@@ -136,7 +139,9 @@ class _Sent:
         for i in range(n):
             for h in lex.index.match_at(self.toks, i):
                 if isinstance(h.payload, Rule):
-                    triggers.append(h)
+                    # rules sharing a form are told apart by the words that follow
+                    if not h.payload.require_after or _followed_by(self.toks, h, h.payload, doc.lang or "ar"):
+                        triggers.append(h)
                 else:
                     self.cues[i].append(h.payload)
                     self.cue_end[i][h.payload.kind] = h.last
@@ -158,7 +163,8 @@ class _Sent:
         groups: list[_Group] = []
         for m in self.view.mentions:
             a, b = self.view.mention_tokens(m)
-            if groups and a - groups[-1].last <= 1 and not any(self.boundary[k] for k in range(groups[-1].last + 1, a)):
+            if groups and a - groups[-1].last <= 1 and _joins(self.doc, groups[-1].mentions[-1], m) \
+                    and not any(self.boundary[k] for k in range(groups[-1].last + 1, a)):
                 g = groups[-1]
                 g.mentions.append(m)
                 g.last = max(g.last, b)
@@ -177,6 +183,17 @@ class _Sent:
         while i < n - 1 and not self.boundary[i + 1]:
             i += 1
         return i
+
+
+def _joins(doc: Document, prev: Mention, m: Mention) -> bool:
+    """Whether mention ``m`` continues the noun phrase of ``prev``.
+
+    A role or body followed by a name is one phrase (حكومة رئيس الوزراء + <name>, زعيم +
+    <group>); two countries side by side are subject and object (دعت إيران العراق).
+    """
+    if prev.kind in ("country", "capital") or m.kind in ("country", "capital"):
+        return False
+    return prev.kind in ("agent", "organisation", "role") or m.kind == "person"
 
 
 def _prefix_location(s: _Sent, a: int) -> bool:
@@ -444,23 +461,20 @@ def events(doc: Document) -> Document:
         requests = [h for h in s.triggers if h.payload.type == "REQUEST"]
         for h in s.triggers:
             rule: Rule = h.payload
-            if rule.require_after and not _followed_by(s, h, rule):
-                continue
             # what A asks B to do is the content of A's request, not an event of its own
             if any(r is not h and r.last < h.first <= r.last + _COMPLEMENT_REACH for r in requests):
                 continue
             ev = _code(s, h, rule, len(out))
             if ev is not None:
                 out.append(ev)
-    doc.events = _dedupe(out)
+    doc.events = _anaphora(_dedupe(out), doc)
     return doc
 
 
-def _followed_by(s: _Sent, h: Hit, rule: Rule) -> bool:
-    lang = s.doc.lang or "ar"
+def _followed_by(toks: list, h: Hit, rule: Rule, lang: str) -> bool:
     return any(
-        has_variant(s.toks[k], rule.require_after, lang)
-        for k in range(h.last + 1, min(len(s.toks), h.last + 1 + rule.window))
+        has_variant(toks[k], rule.require_after, lang)
+        for k in range(h.last + 1, min(len(toks), h.last + 1 + rule.window))
     )
 
 
@@ -520,11 +534,65 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
     )
 
 
+def _fits(a: EventActor | None, b: EventActor | None) -> bool:
+    return a is None or b is None or a.actor == b.actor
+
+
 def _dedupe(events: list[Event]) -> list[Event]:
-    """One event per (sentence, type, source, target): the most confident trigger stays."""
-    best: dict[tuple, Event] = {}
+    """One event per sentence and type unless their actors differ: two triggers of one
+    sentence (claimed responsibility for … the attacks) are one event, arguments pooled."""
+    out: list[Event] = []
     for e in events:
-        key = (e.sentence.start, e.type, e.source.actor if e.source else None, e.target.actor if e.target else None)
-        if key not in best or e.confidence > best[key].confidence:
-            best[key] = e
-    return sorted(best.values(), key=lambda e: e.trigger.start)
+        for k, o in enumerate(out):
+            if o.sentence == e.sentence and o.type == e.type and _fits(o.source, e.source) \
+                    and _fits(o.target, e.target):
+                keep, other = (o, e) if _score(o) >= _score(e) else (e, o)
+                out[k] = replace(keep, source=keep.source or other.source, target=keep.target or other.target)
+                break
+        else:
+            out.append(e)
+    return sorted(out, key=lambda e: e.trigger.start)
+
+
+def _score(e: Event) -> tuple[int, float]:
+    return (e.source is not None) + (e.target is not None), e.confidence
+
+
+def _anaphora(events: list[Event], doc: Document) -> list[Event]:
+    """An event with no target whose trigger is a definite noun (the attacks) takes the
+    target of the latest earlier event of its type in the sentence before."""
+    out: list[Event] = []
+    for e in events:
+        if e.target is None and _definite(doc, e):
+            cands = [p for p in reversed(out) if p.type == e.type and p.target is not None
+                     and p.sentence != e.sentence and e.sentence.start - p.sentence.end < 400]
+            # the attacks -> the earlier attacks, rather than the latest event of the type
+            words = _bare_words(doc, e.trigger.start, e.sentence.end, 40)
+            prev = next((p for p in cands if words & _bare_words(doc, p.trigger.start, p.trigger.end, 3)),
+                        cands[0] if cands else None)
+            if prev is not None and (e.source is None or e.source.actor != prev.target.actor):
+                e = replace(e, target=prev.target, rule=e.rule + "+anaphora",
+                            confidence=round(max(0.05, e.confidence - 0.1), 2))
+        out.append(e)
+    return out
+
+
+def _bare_words(doc: Document, start: int, end: int, n: int) -> set[str]:
+    lang = doc.lang or "ar"
+    out: set[str] = set()
+    for w in _WORD.findall(normalize_str(doc.text[start:end]))[:n]:
+        out.update(v for v in variants(w, lang) if len(v) > 2)
+    return out
+
+
+def _definite(doc: Document, e: Event) -> bool:
+    """Whether the trigger or the words right after it are definite (الهجمات, the attacks)."""
+    prefix, words = _definiteness(doc.lang or "ar")
+    seen = normalize_str(doc.text[e.trigger.start:e.sentence.end]).split()[:5]
+    return any((prefix and w.startswith(prefix)) or w in words for w in seen)
+
+
+@functools.cache
+def _definiteness(lang: str) -> tuple[str, frozenset[str]]:
+    frames = read_yaml(lang, "event_frames.yaml") or {}
+    return normalize_str(str(frames.get("definite_prefix") or "")), word_set(frames.get("definite_words") or ())

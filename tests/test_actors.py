@@ -309,3 +309,30 @@ def test_no_words_in_the_code():
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
             if tok.type == tokenize.STRING and not tok.string.startswith(('"""', "r'", 'r"')):
                 assert not re.search(r"[\u0621-\u064a]", tok.string), (path.name, tok.string)
+
+
+_WORDS = ["إيران", "لإيران", "للعراق", "وزارة", "الخارجية", "الإيرانية", "المتحدث", "باسم", "ناصر",
+          "في", "هذه", "القوات", "الأمريكية", "جماعة", "الموالية", "،", ".", "\n", "US", "us",
+          "Iranian", "Foreign", "Ministry", "spokesman", "John", "Smith", "the", "forces", "pro-",
+          "ً", "ـ", "\u200f"]
+
+
+def test_any_text_gives_valid_mentions():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.sampled_from(_WORDS), max_size=25), st.sampled_from(["ar", "en"]),
+           st.sampled_from(["", " "]))
+    def check(words, lang, sep):
+        text = " ".join(words) if sep else "".join(words)
+        if not text.strip():
+            return
+        doc = analyze(text, lang)
+        last = -1
+        for m in doc.mentions:
+            assert doc.text[m.start:m.end] == m.text and m.start >= last and m.end > m.start
+            assert m.actor in doc.actors
+            last = m.end
+
+    check()

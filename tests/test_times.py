@@ -115,11 +115,25 @@ def test_background_years_alone_do_not_date_the_story():
     assert [t.value for t in doc.times] == ["2011-03", "2014"]
 
 
-def test_relative_days_need_a_real_publication_day():
-    # an inferred date is a lower bound: yesterday cannot be told from it
+def test_story_told_from_its_own_day_is_not_dated_from_background():
+    # yesterday and May are told from the unknown day of publication, not from 2019
     doc = analyze("وقعت الحادثة في 3 مارس 2019. وقال أمس إن ما حدث في مايو خطير", "ar")
-    assert doc.published == "2019-05" and doc.published_inferred
-    assert [t.text for t in doc.times] == ["3 مارس 2019", "مايو"]
+    assert doc.published is None
+    assert [t.text for t in doc.times] == ["3 مارس 2019"]
+
+
+def test_inferred_month_does_not_resolve_days():
+    doc = analyze("وقعت الحادثة في 3 مارس 2019، وتكررت في مايو خلال الأسبوع الأول", "ar")
+    assert (doc.published, doc.published_inferred) == ("2019-05", True)
+    assert [(t.text, t.value) for t in doc.times] == [("3 مارس 2019", "2019-03-03"),
+                                                      ("مايو", "2019-05")]
+
+
+def test_dateline_dates_relative_days():
+    doc = analyze("الرياض 10 أغسطس 2015 م واس\nقال الوزير أمس إن", "ar")
+    assert (doc.published, doc.published_inferred) == ("2015-08-10", True)
+    assert [(t.text, t.value) for t in doc.times] == [("10 أغسطس 2015 م", "2015-08-10"),
+                                                      ("أمس", "2015-08-09")]
 
 
 def test_times_are_found_in_captions():

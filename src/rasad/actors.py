@@ -23,8 +23,6 @@ from .stages.segment import proclitics
 
 __all__ = ["Entry", "Hit", "KeyInfo", "Lexicon", "actor_for", "actor_table", "lexicon", "person_id"]
 
-# mention kinds a lexicon entry can give (the rest are composition material)
-ENTITY_KINDS = frozenset({"country", "capital", "organisation", "group", "agent"})
 # when one key has several readings, the first kind here is the one a hit stands for
 _PRIORITY = ("block", "group", "organisation", "leader", "country", "capital", "role", "agent",
              "marker", "gnoun", "demonym")

@@ -8,6 +8,7 @@ looked up under each of its plausible bare forms. Lookups are cached per word.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -17,6 +18,7 @@ from .lang.loader import read_tsv
 from .stages.normalize import normalize_str
 
 T = TypeVar("T")
+_NORM = operator.itemgetter(2)  # Token.norm
 
 GAP = "*"  # in a multiword form: up to MAX_GAP tokens of anything
 MAX_GAP = 4
@@ -61,6 +63,10 @@ def variants(word: str, lang: str) -> tuple[str, ...]:
         for x in suf:
             if s.endswith(x) and len(s) - len(x) >= least:
                 bare = s[: -len(x)]
+                # a one-letter pronoun is also how a folded ta marbuta ends (طلبة -> طلبه is
+                # students, not طلب + ه): take it off only a longer stem or a ت-stem (رغبته)
+                if len(x) == 1 and len(bare) < 4 and not (taa and bare.endswith(taa[0])):
+                    continue
                 if bare not in out:
                     out.append(bare)
                 # a ta marbuta is written ت before a pronoun: رغبتها -> رغبة (ه in matching form)
@@ -102,6 +108,19 @@ class PhraseIndex(Generic[T]):
 
     def __bool__(self) -> bool:
         return bool(self._by_first)
+
+    def all_hits(self, toks: Sequence[Token], start: int = 0, end: int | None = None) -> list[Hit[T]]:
+        """Every hit starting in ``toks[start:end]`` (overlapping ones included)."""
+        end = len(toks) if end is None else end
+        cache = self._cache
+        norms = list(map(_NORM, toks[start:end]))
+        for norm in set(norms).difference(cache):
+            cache[norm] = self._entries(norm)
+        out: list[Hit[T]] = []
+        for k, norm in enumerate(norms):
+            if cache[norm]:
+                out.extend(self.match_at(toks, start + k, end))
+        return out
 
     def match_at(self, toks: Sequence[Token], i: int, end: int | None = None) -> list[Hit[T]]:
         """Every form that starts at token ``i`` (longest first)."""
@@ -154,16 +173,11 @@ class PhraseIndex(Generic[T]):
 
     def scan(self, toks: Sequence[Token], start: int = 0, end: int | None = None) -> list[Hit[T]]:
         """Longest non-overlapping hits, left to right."""
-        end = len(toks) if end is None else end
         out: list[Hit[T]] = []
-        i = start
-        while i < end:
-            hits = self.match_at(toks, i, end)
-            if hits:
-                out.append(hits[0])
-                i = hits[0].last + 1
-            else:
-                i += 1
+        for h in self.all_hits(toks, start, end):
+            if out and h.first <= out[-1].last:
+                continue
+            out.append(h)
         return out
 
 

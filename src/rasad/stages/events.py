@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from ..doc import Document, Event, EventActor, Location, Mention, Sentence
 from ..errors import ResourceError
 from ..lang.loader import read_yaml
-from ..match import Hit, PhraseIndex, has_variant, is_punct, variants, word_set
+from ..match import Hit, PhraseIndex, has_variant, variants, word_set
 from ..pipeline import stage
 from .normalize import normalize_str
 from .quotes import SentenceView, sentence_views
@@ -47,10 +47,14 @@ class Rule:
     cameo: str | None
     pos: str
     frame: str
-    require_after: frozenset[str]
+    require_after: tuple[tuple[str, ...], ...]  # word sequences; one must follow the trigger
     window: int
     target_preps: frozenset[str]
     confidence: float
+    actorless: bool = False  # may be coded with no actor named (crowds protesting)
+    exclude_after: tuple[tuple[str, ...], ...] = ()  # heart attack, riot police
+    exclude_before: tuple[tuple[str, ...], ...] = ()
+    exclude_window: int = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +79,16 @@ def _rule(d: dict, lang: str) -> Rule:
         id=rid, type=typ, mode=(d.get("mode") or None), context=tuple(d.get("context") or ()),
         cameo=(str(d["cameo"]) if d.get("cameo") not in (None, "") else None),
         pos=str(d.get("pos") or "verb"), frame=str(d.get("frame") or ("noun" if d.get("pos") == "noun" else "active")),
-        require_after=word_set(d.get("require_after") or ()), window=int(d.get("window") or 6),
+        require_after=_phrases(d.get("require_after")), window=int(d.get("window") or 6),
         target_preps=word_set(d.get("target_preps") or ()), confidence=float(d.get("confidence") or 0.7),
+        actorless=bool(d.get("actorless")),
+        exclude_after=_phrases(d.get("exclude_after")), exclude_before=_phrases(d.get("exclude_before")),
+        exclude_window=int(d.get("exclude_window") or 2),
     )
+
+
+def _phrases(items) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(normalize_str(w) for w in str(x).split()) for x in (items or ()) if str(x).strip())
 
 
 _CUE_KEYS = {
@@ -87,6 +98,7 @@ _CUE_KEYS = {
 _FRAME_KEYS = {
     "location_preps": "location", "agent_preps": "agent", "between": "between",
     "quantifiers": "quantifier", "boundaries": "boundary", "passive_aux": "aux",
+    "light_verbs": "light", "noun_markers": "nominal",
 }
 
 
@@ -125,39 +137,45 @@ class _Group:
         return self.mentions[0]
 
 
+_PUNCT_BOUNDARY = frozenset(",،;؛:()[]\"«»“”")
+
+
 class _Sent:
     """A sentence prepared for coding: tokens, cue hits, mention groups."""
 
-    def __init__(self, doc: Document, view: SentenceView, lex: Lexicon):
+    def __init__(self, doc: Document, view: SentenceView, lex: Lexicon, hits: list[Hit]):
         self.doc = doc
         self.view = view
         self.toks = view.tokens
-        n = len(self.toks)
-        self.cues: list[list[Cue]] = [[] for _ in range(n)]
-        self.cue_end: list[dict[str, int]] = [{} for _ in range(n)]
+        lang = doc.lang or "ar"
+        self.kinds: dict[int, set[str]] = {}
+        self.cue_end: dict[tuple[int, str], int] = {}
         triggers: list[Hit] = []
-        for i in range(n):
-            for h in lex.index.match_at(self.toks, i):
-                if isinstance(h.payload, Rule):
-                    # rules sharing a form are told apart by the words that follow
-                    if not h.payload.require_after or _followed_by(self.toks, h, h.payload, doc.lang or "ar"):
-                        triggers.append(h)
-                else:
-                    self.cues[i].append(h.payload)
-                    self.cue_end[i][h.payload.kind] = h.last
+        for h in hits:
+            if isinstance(h.payload, Rule):
+                # rules sharing a form are told apart by the words that follow
+                r = h.payload
+                if r.require_after and not _phrase_near(self.toks, h.last + 1, h.last + 1 + r.window,
+                                                        r.require_after, lang):
+                    continue
+                if r.exclude_after and _phrase_near(self.toks, h.last + 1, h.last + 1 + r.exclude_window,
+                                                    r.exclude_after, lang):
+                    continue
+                if r.exclude_before and _phrase_near(self.toks, h.first - r.exclude_window, h.first,
+                                                     r.exclude_before, lang):
+                    continue
+                triggers.append(h)
+            else:
+                self.kinds.setdefault(h.first, set()).add(h.payload.kind)
+                self.cue_end[(h.first, h.payload.kind)] = h.last
         self.triggers = _longest(triggers)
         self.location_clitics = lex.location_clitics
-        self.boundary = [self._is_boundary(i) for i in range(n)]
-        self.groups = self._groups()
+        self.boundary = [t.norm in _PUNCT_BOUNDARY or "boundary" in self.kinds.get(i, ()) for i, t in enumerate(self.toks)]
+        self.groups = self._groups() if self.triggers else []
 
     def has(self, i: int, kind: str) -> bool:
-        return any(c.kind == kind for c in self.cues[i])
-
-    def _is_boundary(self, i: int) -> bool:
-        t = self.toks[i]
-        if is_punct(t) and t.norm in ",،;؛:()[]\"«»“”":
-            return True
-        return self.has(i, "boundary")
+        k = self.kinds.get(i)
+        return k is not None and kind in k
 
     def _groups(self) -> list[_Group]:
         groups: list[_Group] = []
@@ -203,7 +221,8 @@ def _prefix_location(s: _Sent, a: int) -> bool:
 
 
 def _longest(hits: list[Hit]) -> list[Hit]:
-    hits.sort(key=lambda h: (h.first, -(h.last - h.first)))
+    # on equal spans a rule whose required context is there beats one that asks for none
+    hits.sort(key=lambda h: (h.first, -(h.last - h.first), not h.payload.require_after))
     out: list[Hit] = []
     for h in hits:
         if out and h.first <= out[-1].last:
@@ -214,6 +233,18 @@ def _longest(hits: list[Hit]) -> list[Hit]:
 
 def _left_group(s: _Sent, i: int, max_gap: int, reach_boundary: bool = False) -> _Group | None:
     """The nearest actor group ending before token ``i`` in the clause, within ``max_gap``."""
+    # "X, an alliance of …, has claimed": hop over the apposition between commas
+    k = i - 1
+    while k >= 0 and i - k <= max_gap + 1 and not s.boundary[k]:
+        k -= 1
+    if k >= 1 and s.toks[k].norm in (",", "،"):
+        j = k - 1
+        while j >= 0 and k - j <= 14 and s.toks[j].norm not in (",", "،") and not s.boundary[j]:
+            j -= 1
+        if j >= 1 and s.toks[j].norm in (",", "،") and j < k - 1:
+            g = _left_group(s, j, 1)
+            if g is not None:
+                return g
     for g in reversed(s.groups):
         if g.last >= i:
             continue
@@ -233,16 +264,25 @@ def _right_groups(s: _Sent, i: int) -> list[_Group]:
     return [g for g in s.groups if g.first > i and g.last <= end and not g.location]
 
 
-def _actor(doc: Document, g: _Group | None) -> EventActor | None:
+def _actor(doc: Document, g: _Group | None, s: _Sent | None = None) -> EventActor | None:
     if g is None:
         return None
     m = g.head(doc)
     a = doc.actors.get(m.actor or "")
     first = g.mentions[0]
+    country = a.country if a else None
+    start = first.start
+    if country is None and s is not None:
+        # "US and allied forces": the country named just before the coordination
+        prev = next((p for p in reversed(s.groups) if p.last < g.first), None)
+        if prev is not None and g.first - prev.last <= 3 and prev.mentions[-1].kind == "country":
+            pa = doc.actors.get(prev.mentions[-1].actor or "")
+            if pa is not None and pa.country:
+                country, start = pa.country, prev.mentions[-1].start
     return EventActor(
-        actor=m.actor, text=doc.text[first.start:g.mentions[-1].end],
-        country=a.country if a else None, sector=_sector(doc, g),
-        start=first.start, end=g.mentions[-1].end,
+        actor=m.actor, text=doc.text[start:g.mentions[-1].end],
+        country=country, sector=_sector(doc, g),
+        start=start, end=g.mentions[-1].end,
     )
 
 
@@ -276,7 +316,7 @@ def _arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Group | No
 
     # between X and Y (الصراع بين X وY)
     if frame == "noun":
-        for k in range(h.last + 1, min(len(s.toks), h.last + 3)):
+        for k in range(h.first, min(len(s.toks), h.last + 3)):
             if s.has(k, "between"):
                 after = [g for g in right if g.first > k]
                 if len(after) >= 2:
@@ -296,12 +336,13 @@ def _arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Group | No
             if rule.target_preps and _preceded_by(s, g, rule.target_preps):
                 target = g
                 break
-            if gap <= _OBJECT_GAP and not s.has(g.first - 1, "agent"):
+            # English genitives run longer: the assassination of a leader of X
+            limit = _OBJECT_GAP + (6 if any(s.toks[k].norm == "of" for k in range(h.last + 1, g.first)) else 0)
+            if gap <= limit and not s.has(g.first - 1, "agent"):
                 target = g
                 break
-        source = agent
-        if source is None and lang == "en":
-            source = _left_group(s, h.first, 0)
+        # the subject of a light verb (أجرى الوزير محادثات, Iran held talks, X's attack)
+        source = agent or _left_group(s, h.first, _SUBJECT_GAP)
         return source, target
 
     # active verb, or a phrase headed by one
@@ -323,6 +364,8 @@ def _arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Group | No
         break
     if lang == "en" and h.first > 0 and s.has(h.first - 1, "aux") and agent is None and subj is not None \
             and subj.last < h.first:
+        if rule.type in _SELF_MOVING:
+            return subj, None  # forces were deployed: the forces move
         return None, subj  # passive without an agent: the subject undergoes
     return subj, target
 
@@ -355,7 +398,7 @@ def _subject(s: _Sent, i: int, right: list[_Group], lang: str) -> _Group | None:
 def _agent_group(s: _Sent, i: int) -> _Group | None:
     for k in range(i + 1, min(len(s.toks), i + 4)):
         if s.has(k, "agent"):
-            end = s.cue_end[k].get("agent", k)
+            end = s.cue_end.get((k, "agent"), k)
             for g in s.groups:
                 if g.first > end and g.first - end - 1 <= 1:
                     return g
@@ -366,6 +409,10 @@ def _negation(s: _Sent, h: Hit) -> int | None:
     """Token index of a negation that governs the trigger, or None."""
     for k in range(h.first - 1, -1, -1):
         if s.boundary[k]:
+            # نفت أن … / denied that …: a negation right before a complementizer covers its clause
+            neg = next((j for j in range(k - 1, max(-1, k - 3), -1) if s.has(j, "negation")), None)
+            if neg is not None and s.toks[k].norm not in _PUNCT_BOUNDARY:
+                return neg
             break
         if s.has(k, "negation"):
             if h.first - k <= _NEG_WINDOW:
@@ -379,6 +426,31 @@ def _negation(s: _Sent, h: Hit) -> int | None:
         if s.has(k, "negation") and any(s.has(q, "quantifier") for q in range(k, min(k + 4, h.first))):
             return k
     return None
+
+
+def _nominal(s: _Sent, h: Hit) -> bool:
+    """Whether the trigger reads as a noun: definite, or right after a preposition."""
+    prefix, _ = _definiteness(s.doc.lang or "ar")
+    tok = s.toks[h.first]
+    if prefix and any(v.startswith(prefix) for v in variants(tok.norm, s.doc.lang or "ar")[:3]):
+        return True
+    return h.first > 0 and s.has(h.first - 1, "nominal")
+
+
+def _anchored(s: _Sent, h: Hit) -> bool:
+    """A date or casualties in the sentence, or a verb that reports the event happening."""
+    sent = s.view.sent
+    doc = s.doc
+    if any(sent.start <= t.start < sent.end for t in doc.times):
+        return True
+    if any(sent.start <= q.start < sent.end and q.unit in _CASUALTY_UNITS for q in doc.quantities):
+        return True
+    near = range(max(0, h.first - 5), min(len(s.toks), h.last + 4))
+    return any(s.has(k, "light") or s.has(k, "undergo") for k in near if not h.first <= k <= h.last)
+
+
+_CASUALTY_UNITS = frozenset({"dead", "killed", "injured", "wounded", "arrested", "people", "civilians",
+                             "troops", "protesters"})
 
 
 def _between(s: _Sent, a: int, b: int, kind: str) -> bool:
@@ -455,14 +527,18 @@ def events(doc: Document) -> Document:
     for view in sentence_views(doc):
         if not view.tokens or doc.zone_at(view.sent.start) != "body" or doc.zone_at(view.sent.end - 1) != "body":
             continue
-        s = _Sent(doc, view, lex)
+        hits = lex.index.all_hits(view.tokens)
+        if not any(isinstance(h.payload, Rule) for h in hits):
+            continue
+        s = _Sent(doc, view, lex, hits)
         if not s.triggers:
             continue
-        requests = [h for h in s.triggers if h.payload.type == "REQUEST"]
+        heads = [h for h in s.triggers if h.payload.type in _COMPLEMENT_TAKERS]
         for h in s.triggers:
             rule: Rule = h.payload
-            # what A asks B to do is the content of A's request, not an event of its own
-            if any(r is not h and r.last < h.first <= r.last + _COMPLEMENT_REACH for r in requests):
+            # what A asks B to do, refuses, threatens or accuses B of is the content of A's act,
+            # not an event of its own
+            if any(r is not h and _in_complement(s, r, h) for r in heads):
                 continue
             ev = _code(s, h, rule, len(out))
             if ev is not None:
@@ -471,11 +547,29 @@ def events(doc: Document) -> Document:
     return doc
 
 
-def _followed_by(toks: list, h: Hit, rule: Rule, lang: str) -> bool:
-    return any(
-        has_variant(toks[k], rule.require_after, lang)
-        for k in range(h.last + 1, min(len(toks), h.last + 1 + rule.window))
-    )
+# what a speaker does by speaking: the speaker of an indirect quote is its source
+_VERBAL = frozenset({"AGREE", "SUPPORT", "REQUEST", "ACCUSE", "REJECT", "THREATEN"})
+_SELF_MOVING = frozenset({"MOBILIZE", "RETREAT"})
+_COMPLEMENT_TAKERS = frozenset({"REQUEST", "REJECT", "THREATEN", "ACCUSE"})
+
+
+def _in_complement(s: _Sent, head: Hit, h: Hit) -> bool:
+    if not head.last < h.first <= head.last + _COMPLEMENT_REACH:
+        return False
+    return not any(s.toks[k].norm in _PUNCT_BOUNDARY for k in range(head.last + 1, h.first))
+
+
+def _phrase_near(toks: list, lo: int, hi: int, phrases: tuple[tuple[str, ...], ...], lang: str) -> bool:
+    """Whether one of ``phrases`` starts at a token in ``[lo, hi)``."""
+    lo, hi = max(0, lo), min(len(toks), hi)
+    for k in range(lo, hi):
+        vs = variants(toks[k].norm, lang)
+        for words in phrases:
+            if words[0] in vs and all(
+                k + j < len(toks) and w in variants(toks[k + j].norm, lang) for j, w in enumerate(words[1:], 1)
+            ):
+                return True
+    return False
 
 
 def _quote_at(doc: Document, pos: int):
@@ -488,6 +582,8 @@ def _quote_at(doc: Document, pos: int):
 def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
     doc = s.doc
     toks = s.toks
+    if _nominal(s, h) and not _anchored(s, h):
+        return None  # a named event (قضية اغتيال X, the protests) recalled, not reported
     neg = _negation(s, h)
     typ, rule_id, confidence = rule.type, rule.id, rule.confidence
     source_g, target_g = _arguments(s, h, rule)
@@ -509,15 +605,18 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
         modality = "reported"
     else:
         modality = "asserted"
-    source = _actor(doc, source_g)
-    target = _actor(doc, target_g)
+    source = _actor(doc, source_g, s)
+    target = _actor(doc, target_g, s)
     speaker = quote.speaker if quote else None
-    if source is None and quote is not None and quote.speaker and quote.kind == "indirect":
+    if source is None and quote is not None and quote.speaker and quote.kind == "indirect" \
+            and typ in _VERBAL and rule.pos != "noun":
         a = doc.actors.get(quote.speaker)
         source = EventActor(actor=quote.speaker, text=quote.speaker_text or "",
                             country=a.country if a else None, sector=a.sector if a else None)
     if source is not None and target is not None and source.actor == target.actor:
         target = None
+    if source is None and target is None and not rule.actorless:
+        return None  # no political actor in sight: a drought "threatens" crops, a team "attacks"
     if source is None and target is None:
         confidence -= 0.25
     elif source is None or target is None:
@@ -579,16 +678,24 @@ def _anaphora(events: list[Event], doc: Document) -> list[Event]:
 
 def _bare_words(doc: Document, start: int, end: int, n: int) -> set[str]:
     lang = doc.lang or "ar"
+    plural = _plural_suffixes(lang)
     out: set[str] = set()
     for w in _WORD.findall(normalize_str(doc.text[start:end]))[:n]:
         out.update(v for v in variants(w, lang) if len(v) > 2)
+        out.update(w[: -len(x)] for x in plural if w.endswith(x) and len(w) - len(x) > 2)
     return out
+
+
+@functools.cache
+def _plural_suffixes(lang: str) -> tuple[str, ...]:
+    frames = read_yaml(lang, "event_frames.yaml") or {}
+    return tuple(normalize_str(str(x)) for x in frames.get("plural_suffixes") or ())
 
 
 def _definite(doc: Document, e: Event) -> bool:
     """Whether the trigger or the words right after it are definite (الهجمات, the attacks)."""
     prefix, words = _definiteness(doc.lang or "ar")
-    seen = normalize_str(doc.text[e.trigger.start:e.sentence.end]).split()[:5]
+    seen = normalize_str(doc.text[e.trigger.start:e.sentence.end]).split()[:8]
     return any((prefix and w.startswith(prefix)) or w in words for w in seen)
 
 

@@ -36,7 +36,6 @@ _CRF_TOKEN = re.compile(r"[\w\u064b-\u065f\u0670]+|[^\w\s]")
 _LATIN_WORD = re.compile(r"[^\W\d_][\w'-]*")
 _AGENTS = frozenset({"agent", "role"})
 _TANWEEN = frozenset("\u064b\u064c\u064d")  # fathatan, dammatan, kasratan
-_MODIFIERS = frozenset({"country", "demonym"})
 _EMITTED = frozenset({"country", "capital", "demonym", "organisation", "group", "agent", "role",
                       "person", "coref"})
 _MENTION_KIND = {"role": "agent"}

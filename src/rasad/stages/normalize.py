@@ -11,7 +11,6 @@ import functools
 import re
 import unicodedata
 
-
 from ..doc import Document
 from ..errors import ResourceError
 from ..lang.loader import read_tsv

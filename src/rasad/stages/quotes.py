@@ -135,10 +135,10 @@ def quotes(doc: Document) -> Document:
                 continue
             best = None
             for cue in outside:
-                if cue.first > qj:  # "…," Ryder said / «…» قال رايدر
+                if cue.first > qj:  # "…," X said / «…» قال X
                     dist = cue.first - qj
                     speaker = pick_speaker(view, qj + 1, min(len(toks) - 1, cue.last + 6), cue.first)
-                else:  # قال رايدر: "…"
+                else:  # قال X: "…"
                     dist = qi - cue.last
                     speaker = pick_speaker(view, max(0, cue.first - 3), qi - 1, cue.last)
                 # a cue that introduces the quote with a colon (قال X: "…") comes first; then

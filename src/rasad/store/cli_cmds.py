@@ -19,6 +19,7 @@ from ..errors import InputError
 from . import DEFAULT_DB
 
 MAX_REPORTED_FAILURES = 20
+ID_SHOWN = 10  # an event id's first characters are enough for --explain
 
 
 def default_db() -> str:
@@ -232,16 +233,22 @@ def _print_csv(records: Iterable[dict[str, Any]]) -> int:
     return n
 
 
+def _console() -> Any:
+    from rich.console import Console
+
+    con = Console(highlight=False)
+    if not con.is_terminal:  # piped or logged: wide lines rather than squeezed columns
+        con = Console(highlight=False, width=160)
+    return con
+
+
 def _short(text: Any, n: int) -> str:
     s = " ".join(str("" if text is None else text).split())
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def _code(country: Any, sector: Any, text: Any = None) -> str:
-    code = f"{country or ''}{sector or ''}"
-    if code and text:
-        return f"{code} {_short(text, 18)}"
-    return code or _short(text, 22) or "-"
+    return f"{country or ''}{sector or ''}" or _short(text, 16) or "-"
 
 
 # -- events ------------------------------------------------------------------------------------
@@ -280,15 +287,17 @@ def _mention_record(r: dict[str, Any]) -> dict[str, Any]:
 
 
 def _events_table(recs: list[dict[str, Any]], mention_level: bool) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    con = Console(highlight=False)
+    con = _console()
     if not recs:
         con.print("no events match; 'rasad events' without filters lists them all")
         return
-    t = Table("id", "date", "type", "source", "target", "where", "n", "conf", "sentence",
-              title="event mentions" if mention_level else "events", title_justify="left")
+    t = Table(title="event mentions" if mention_level else "events", title_justify="left")
+    widths = {"id": 10, "date": 10, "type": 11, "source": 10, "target": 10, "where": 10, "n": 7, "conf": 4}
+    for name, w in widths.items():
+        t.add_column(name, no_wrap=True, overflow="ellipsis", min_width=min(w, 7), max_width=w)
+    t.add_column("sentence", overflow="ellipsis", no_wrap=True, min_width=20)
     for r in recs:
         if mention_level:
             ident = f"{r['doc_id']}:{r['event_id']}"
@@ -298,7 +307,7 @@ def _events_table(recs: list[dict[str, Any]], mention_level: bool) -> None:
             n = "1"
             text = r.get("sentence_text")
         else:
-            ident = r["id"]
+            ident = r["id"][:ID_SHOWN]
             s, g = r.get("source") or {}, r.get("target") or {}
             src = _code(s.get("country"), s.get("sector"), s.get("text"))
             tgt = _code(g.get("country"), g.get("sector"), g.get("text"))
@@ -357,7 +366,8 @@ def cmd_articles(args: argparse.Namespace) -> int:
                 f = replace(f, limit=50)
             rows = articles(store, f)
             if args.format == "table":
-                _table(list(rows), ("id", "published", "lang", "source", "title", "events"), "articles",
+                shown = [{**r, "title": r["title"] or r["origin"]} for r in rows]
+                _table(shown, ("id", "published", "lang", "source", "title", "events"), "articles",
                        "no articles match")
         if args.format == "json":
             _print_json_array(rows)
@@ -367,10 +377,9 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
 
 def _table(rows: list[dict[str, Any]], cols: tuple[str, ...], title: str, empty: str) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    con = Console(highlight=False)
+    con = _console()
     if not rows:
         con.print(empty)
         return

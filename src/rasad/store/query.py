@@ -281,9 +281,12 @@ def explain(store: Store, ident: str) -> dict[str, Any]:
         if row is None:
             raise InputError(f"no event '{ident}' in the database; 'rasad events' lists them")
         cid = row[0]
-    head = list(_rows(store, "SELECT * FROM event_clusters WHERE id = ?", [cid]))
+    head = list(_rows(store, "SELECT * FROM event_clusters WHERE starts_with(id, ?) ORDER BY id LIMIT 2", [cid]))
     if not head:
         raise InputError(f"no event '{ident}' in the database; 'rasad events' lists the ids")
+    if len(head) > 1 and head[0]["id"] != cid:
+        raise InputError(f"several events start with '{ident}'; give more of the id")
+    cid = head[0]["id"]
     members = list(_rows(store, """
         SELECT m.n, m.score, m.reason, m.doc_id, m.event_id, e.type, e.date, e.date_grain,
                e.source_country, e.source_sector, e.source_text, e.target_country, e.target_sector,

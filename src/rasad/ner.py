@@ -28,6 +28,11 @@ TYPES = ("PERS", "LOC", "ORG", "MISC")
 WINDOW = (-2, -1, 1, 2)
 NEAR = (-1, 1)
 MIN_STEM = 2
+import os as _os  # noqa: E402
+
+_X = set(_os.environ.get("NERX", "").split(","))
+if "w3" in _X:
+    WINDOW = (-3, -2, -1, 1, 2, 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +174,9 @@ class Featurizer:
                 if L > k:
                     own.append(f"p{k}=" + bare[:k])
                     own.append(f"s{k}=" + bare[-k:])
+            if "ng3" in _X:
+                padded = "<" + bare + ">"
+                own.extend(dict.fromkeys("g3=" + padded[j : j + 3] for j in range(len(padded) - 2)))
             # a nisba or plural ending: the word it is made from
             for e in res.enclitics:
                 if bare.endswith(e) and len(bare) - len(e) >= 3:

@@ -14,6 +14,7 @@ import functools
 import re
 from dataclasses import dataclass, replace
 
+from .. import ontology
 from ..doc import Document, Event, EventActor, Location, Mention, Sentence
 from ..errors import ResourceError
 from ..lang.loader import read_yaml
@@ -497,12 +498,9 @@ def _location(s: _Sent, h: Hit) -> Location | None:
 
 
 def _codes(rule_type: str, cameo: str | None) -> tuple[str | None, float | None, int | None]:
-    try:
-        from .. import ontology
-    except ImportError:  # pragma: no cover - ontology tables are part of the package
-        return cameo, None, None
-    default = getattr(ontology, "default_cameo", None)
-    code = cameo or (default(rule_type) if default else None)
+    """CAMEO code (the rule's, else the type's default), its Goldstein score, the quad class."""
+    ptype = ontology.plover_type(rule_type)
+    code = cameo or (ptype.cameo if ptype else None)
     return code, ontology.goldstein(code) if code else None, ontology.quad(rule_type, code)
 
 

@@ -69,6 +69,7 @@ class Lexicon:
     index: PhraseIndex
     rules: tuple[Rule, ...]
     location_clitics: frozenset[str]
+    cues: CueWords
 
 
 def _rule(d: dict, lang: str) -> Rule:
@@ -103,6 +104,33 @@ _FRAME_KEYS = {
 }
 
 
+class CueWords:
+    """Single-word cues looked up per token form (cached); multiword cues as phrases."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.words: dict[str, set[str]] = {}
+        self.phrases: PhraseIndex = PhraseIndex(lang)
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def add(self, forms, kind: str) -> None:
+        for f in forms or ():
+            words = str(f).split()
+            if len(words) == 1:
+                self.words.setdefault(normalize_str(words[0]), set()).add(kind)
+            else:
+                self.phrases.add(str(f), Cue(kind))
+
+    def kinds(self, norm: str) -> frozenset[str]:
+        k = self._cache.get(norm)
+        if k is None:
+            found: set[str] = set()
+            for v in variants(norm, self.lang):
+                found |= self.words.get(v, set())
+            k = self._cache[norm] = frozenset(found)
+        return k
+
+
 @functools.cache
 def lexicon(lang: str) -> Lexicon:
     data = read_yaml(lang, "events.yaml") or {}
@@ -113,11 +141,12 @@ def lexicon(lang: str) -> Lexicon:
         r = _rule(d, lang)
         rules.append(r)
         idx.add_all(d.get("forms") or (), r)
+    cues = CueWords(lang)
     for key, kind in _CUE_KEYS.items():
-        idx.add_all(data.get(key) or (), Cue(kind))
+        cues.add(data.get(key), kind)
     for key, kind in _FRAME_KEYS.items():
-        idx.add_all(frames.get(key) or (), Cue(kind))
-    return Lexicon(idx, tuple(rules), word_set(frames.get("location_clitics") or ()))
+        cues.add(frames.get(key), kind)
+    return Lexicon(idx, tuple(rules), word_set(frames.get("location_clitics") or ()), cues)
 
 
 @dataclass
@@ -151,24 +180,28 @@ class _Sent:
         lang = doc.lang or "ar"
         self.kinds: dict[int, set[str]] = {}
         self.cue_end: dict[tuple[int, str], int] = {}
+        cue_kinds = lex.cues.kinds
+        for i, t in enumerate(self.toks):
+            k = cue_kinds(t.norm)
+            if k:
+                self.kinds[i] = set(k)
+        for h in lex.cues.phrases.all_hits(self.toks):
+            self.kinds.setdefault(h.first, set()).add(h.payload.kind)
+            self.cue_end[(h.first, h.payload.kind)] = h.last
         triggers: list[Hit] = []
         for h in hits:
-            if isinstance(h.payload, Rule):
-                # rules sharing a form are told apart by the words that follow
-                r = h.payload
-                if r.require_after and not _phrase_near(self.toks, h.last + 1, h.last + 1 + r.window,
-                                                        r.require_after, lang):
-                    continue
-                if r.exclude_after and _phrase_near(self.toks, h.last + 1, h.last + 1 + r.exclude_window,
-                                                    r.exclude_after, lang):
-                    continue
-                if r.exclude_before and _phrase_near(self.toks, h.first - r.exclude_window, h.first,
-                                                     r.exclude_before, lang):
-                    continue
-                triggers.append(h)
-            else:
-                self.kinds.setdefault(h.first, set()).add(h.payload.kind)
-                self.cue_end[(h.first, h.payload.kind)] = h.last
+            # rules sharing a form are told apart by the words that follow
+            r = h.payload
+            if r.require_after and not _phrase_near(self.toks, h.last + 1, h.last + 1 + r.window,
+                                                    r.require_after, lang):
+                continue
+            if r.exclude_after and _phrase_near(self.toks, h.last + 1, h.last + 1 + r.exclude_window,
+                                                r.exclude_after, lang):
+                continue
+            if r.exclude_before and _phrase_near(self.toks, h.first - r.exclude_window, h.first,
+                                                 r.exclude_before, lang):
+                continue
+            triggers.append(h)
         self.triggers = _longest(triggers)
         self.location_clitics = lex.location_clitics
         self.boundary = [t.norm in _PUNCT_BOUNDARY or "boundary" in self.kinds.get(i, ()) for i, t in enumerate(self.toks)]
@@ -526,7 +559,7 @@ def events(doc: Document) -> Document:
         if not view.tokens or doc.zone_at(view.sent.start) != "body" or doc.zone_at(view.sent.end - 1) != "body":
             continue
         hits = lex.index.all_hits(view.tokens)
-        if not any(isinstance(h.payload, Rule) for h in hits):
+        if not hits:
             continue
         s = _Sent(doc, view, lex, hits)
         if not s.triggers:

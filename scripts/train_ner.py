@@ -307,6 +307,106 @@ def build_gazetteer() -> None:
     log(f"wrote {out} ({len(tags)} entries)")
 
 
+# ---------------------------------------------------------------- induced lexicon
+
+INDUCE_TOKENS = 2_500_000  # news tokens the first-stage taggers read
+SENT_END = re.compile(r"(?<=[.!?\u061f])\s+|\n+")
+MAX_LEN = 80
+
+
+def corpus_sentences(limit: int) -> list[list[str]]:
+    """Token lists from the unlabelled news, in a fixed order, ``limit`` tokens in all."""
+    out: list[list[str]] = []
+    total = 0
+    for text in corpus_texts():
+        for piece in SENT_END.split(text):
+            toks = TOKEN.findall(piece)
+            for i in range(0, len(toks), MAX_LEN):
+                chunk = toks[i : i + MAX_LEN]
+                if len(chunk) >= 3:
+                    out.append(chunk)
+                    total += len(chunk)
+        if total >= limit:
+            break
+    return out
+
+
+_WORKER: dict = {}
+
+
+def _count_chunk(args) -> dict[str, list[int]]:
+    import pycrfsuite
+
+    from rasad.ner import TYPES, Featurizer, load_resources
+
+    model, sents = args
+    if _WORKER.get("model") != model:
+        tagger = pycrfsuite.Tagger()
+        tagger.open(model)
+        _WORKER.update(model=model, tagger=tagger, fz=Featurizer(load_resources(MODELS), induced={}))
+    tagger, fz = _WORKER["tagger"], _WORKER["fz"]
+    counts: dict[str, list[int]] = {}
+    for toks in sents:
+        tags = tagger.tag(fz.sentence(toks))
+        for w, t in zip(toks, tags, strict=True):
+            bare = fz.word(w)[4]
+            c = counts.get(bare)
+            if c is None:
+                c = counts[bare] = [0] * (len(TYPES) + 1)
+            c[0] += 1
+            if t != "O":
+                c[1 + TYPES.index(t[2:])] += 1
+    return counts
+
+
+def tag_counts(model: Path, sents: list[list[str]], procs: int = 2) -> dict[str, list[int]]:
+    """How often each bare word was tagged with each type by ``model`` over ``sents``."""
+    import multiprocessing
+
+    step = 2000
+    jobs = [(str(model), sents[i : i + step]) for i in range(0, len(sents), step)]
+    total: dict[str, list[int]] = {}
+    with multiprocessing.get_context("fork").Pool(procs) as pool:
+        for counts in pool.imap(_count_chunk, jobs):
+            for w, c in counts.items():
+                t = total.get(w)
+                if t is None:
+                    total[w] = c
+                else:
+                    for i, x in enumerate(c):
+                        t[i] += x
+    return total
+
+
+def lexicon(counts: dict[str, list[int]]) -> dict[str, tuple[str, ...]]:
+    """Induced tags of words: ``PERS2`` tagged as a person most times, ``PERS1`` often."""
+    from rasad.ner import TYPES
+
+    out: dict[str, tuple[str, ...]] = {}
+    for w, c in counts.items():
+        if c[0] < 3:
+            continue
+        tags = []
+        for i, t in enumerate(TYPES):
+            r = c[1 + i] / c[0]
+            if r >= 0.5:
+                tags.append(t + "2")
+            elif r >= 0.15:
+                tags.append(t + "1")
+        if tags:
+            out[w] = tuple(tags)
+    return out
+
+
+def merge(a: dict[str, list[int]], b: dict[str, list[int]]) -> dict[str, list[int]]:
+    out = {w: list(c) for w, c in a.items()}
+    for w, c in b.items():
+        t = out.setdefault(w, [0] * len(c))
+        for i, x in enumerate(c):
+            t[i] += x
+    return out
+
+
 # ---------------------------------------------------------------- CRF
 
 PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 300, "feature.possible_transitions": True}

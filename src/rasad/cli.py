@@ -79,7 +79,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.what == "gsr":
         from .eval.gsr import main as gsr_main
 
-        return max(gsr_main(p, limit=args.limit, as_json=args.json, verbose=args.verbose) for p in args.paths)
+        return max(gsr_main(p, limit=args.limit, as_json=args.json, verbose=args.verbose,
+                            split=args.split) for p in args.paths)
     if args.what == "plover":
         from .eval.plover import main as plover_main
 
@@ -116,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("-v", "--verbose", action="store_true")
     e.add_argument("--json", action="store_true", help="print a machine-readable summary")
     e.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N sentences (gsr, plover)")
+    e.add_argument("--split", choices=("all", "dev", "test"), default="all",
+                   help="gsr: dev = even rows of each file, test = odd rows (held out)")
     e.set_defaults(func=cmd_eval)
 
     t = sub.add_parser("tag", help="tag Arabic names in a CoNLL file (token first, one a line)")
@@ -125,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .store.cli_cmds import add_store_commands  # ingest, events, articles, export
 
     add_store_commands(sub)
+    from .web.serve import add_serve_command  # serve: the HTTP API and the page
+
+    add_serve_command(sub)
     return p
 
 

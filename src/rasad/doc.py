@@ -185,7 +185,12 @@ class Document:
             return start, end
         if start >= len(m):
             return len(self.text), len(self.text)
-        return m[start], (m[end - 1] + 1 if end > start else m[start])
+        if end <= start:
+            return m[start], m[start]
+        # characters deleted right after the span (a word's final tanween, a tatweel) stay
+        # with it: the span runs to the next character the matching view kept
+        # (a ligature expands to several characters of one source character: never less than it)
+        return m[start], max(m[end] if end < len(m) else len(self.text), m[end - 1] + 1)
 
     def zone_at(self, pos: int) -> str:
         """The kind of zone that holds character ``pos`` (``body`` when none does)."""

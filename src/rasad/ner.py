@@ -22,6 +22,7 @@ MODELS = Path(__file__).resolve().parent / "models"
 MODEL_FILE = "ner-ar.crfsuite"
 CLUSTERS_FILE = "ner-ar-clusters.tsv"
 GAZETTEER_FILE = "ner-ar-gazetteer.tsv"
+INDUCED_FILE = "ner-ar-induced.tsv"
 TYPES = ("PERS", "LOC", "ORG", "MISC")
 
 # neighbour positions whose features a token sees, and which of them see the fine ones
@@ -46,6 +47,8 @@ class Resources:
     gazetteer: dict[str, tuple[str, ...]]  # bare word (no article) -> list tags
     phrases: dict[str, tuple[str, ...]]  # bare words joined by a space -> list tags
     phrase_len: dict[str, int]  # first bare word of a phrase -> longest phrase's length
+    induced: dict[str, tuple[str, ...]]  # bare word -> how a first tagger tagged it in news
+    stats: dict[str, tuple[str, ...]]  # word -> frequency, article and suffix buckets in news
 
 
 def _read_model_tsv(path: Path) -> list[list[str]]:
@@ -88,6 +91,12 @@ def load_resources(models: Path = MODELS) -> Resources:
         else:
             phrases[r[0]] = tags
             phrase_len[words[0]] = max(phrase_len.get(words[0], 0), len(words))
+    induced: dict[str, tuple[str, ...]] = {}
+    if (models / INDUCED_FILE).exists():
+        induced = {r[0]: tuple(r[1].split(",")) for r in _read_model_tsv(models / INDUCED_FILE)}
+    stats: dict[str, tuple[str, ...]] = {}
+    if (models / "ner-ar-wordstats.tsv").exists():
+        stats = {r[0]: tuple(r[1:]) for r in _read_model_tsv(models / "ner-ar-wordstats.tsv")}
     return Resources(
         proclitics=tuple(sorted(pro, key=lambda p: -len(p[0]))),
         article=article,
@@ -96,6 +105,8 @@ def load_resources(models: Path = MODELS) -> Resources:
         gazetteer=gaz,
         phrases=phrases,
         phrase_len=phrase_len,
+        induced=induced,
+        stats=stats,
     )
 
 
@@ -116,8 +127,15 @@ def _shape(w: str) -> str:
 class Featurizer:
     """Feature strings for tokens; per-word parts are cached in a dict."""
 
-    def __init__(self, res: Resources, hide: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        res: Resources,
+        hide: frozenset[str] = frozenset(),
+        induced: dict[str, tuple[str, ...]] | None = None,
+    ):
         self.res = res
+        # training only: the induced lexicon of a tagger that did not see these sentences
+        self.induced = res.induced if induced is None else induced
         # training only: forms too rare to learn from get no identity feature, so the model
         # learns to tag unseen words from their affixes, clusters and context
         self.hide = hide
@@ -190,12 +208,19 @@ class Featurizer:
             if not cl:
                 own.append("nocl")
                 ctx_fine.append("nocl")
+            st = res.stats.get(stem) or res.stats.get(n)
+            if st:
+                own.extend(("fq=" + st[0], "ar=" + st[1], "sx=" + st[2], "fa=" + st[0] + st[1]))
+                ctx_fine.append("fq=" + st[0])
             gz: dict[str, None] = {}
             for form in (n, stem, bare):
                 gz.update(dict.fromkeys(res.gazetteer.get(form, ())))
             for tag in gz:
                 own.append("gz=" + tag)
                 ctx_coarse.append("gz=" + tag)
+            for tag in self.induced.get(bare, ()):
+                own.append("ix=" + tag)
+                ctx_coarse.append("ix=" + tag)
         for i, c in enumerate(cl):
             own.append(f"c{i}=" + c)
             ctx_coarse.append(f"c{i}=" + c)

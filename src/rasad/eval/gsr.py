@@ -193,10 +193,24 @@ class _Analyzer:
         return self._cache[key]
 
 
+SPLITS = ("all", "dev", "test")
+
+
+def split_rows(rows: list, split: str) -> list:
+    """``dev``: the even rows of a file (0, 2, …) for error analysis and tuning; ``test``: the
+    odd rows, held out and only reported; ``all``: every row."""
+    if split not in SPLITS:
+        raise InputError(f"unknown split '{split}'; choose {', '.join(SPLITS)}")
+    if split == "all":
+        return rows
+    return rows[split == "test"::2]
+
+
 def evaluate(folder: str | Path, limit: int | None = None,
              analyze: Callable[..., Document] | None = None,
-             progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """Score rasad on the GSR folder; ``limit`` sentences per file for a quick run."""
+             progress: Callable[[int, int], None] | None = None, split: str = "all") -> dict[str, Any]:
+    """Score rasad on the GSR folder; ``limit`` sentences per file for a quick run; ``split``
+    keeps the dev (even) or held-out test (odd) rows of each file."""
     root = Path(folder)
     if not root.is_dir():
         raise InputError(f"'{folder}' is not a folder: give the arabic-event-gsr folder")
@@ -208,8 +222,9 @@ def evaluate(folder: str | Path, limit: int | None = None,
         csv_path, spans_path = root / f"{etype.lower()}_gsr.csv", root / f"{etype.lower()}_spans.json"
         if not csv_path.exists():
             continue
-        rows = read_gsr_csv(csv_path)[:limit] if limit else read_gsr_csv(csv_path)
-        spans = read_spans(spans_path) if spans_path.exists() else []
+        rows = split_rows(read_gsr_csv(csv_path), split)
+        rows = rows[:limit] if limit else rows
+        spans = split_rows(read_spans(spans_path), split) if spans_path.exists() else []
         if limit:
             spans = spans[:limit]
         todo.append((etype, rows, spans))
@@ -250,7 +265,7 @@ def evaluate(folder: str | Path, limit: int | None = None,
                 score.with_event += bool(evs)
                 score.correct += any(e[pos] == gold for e in evs)
         args += [src, tgt]
-    return {"folder": str(root), "limit": limit, "sentences_analyzed": len(az._cache),
+    return {"folder": str(root), "limit": limit, "split": split, "sentences_analyzed": len(az._cache),
             "analyze_failures": len(az.failures), "_failures": az.failures[:20],
             "detection": [d.to_json() for d in detection], "arguments": [a.to_json() for a in args],
             "_errors": {d.event_type: d.errors for d in detection}}
@@ -285,18 +300,19 @@ def print_report(res: dict[str, Any], verbose: bool = False) -> None:
     con.print("fp hard: false positives on 'difficult no'; ambig+: 'ambiguous' sentences predicted positive; "
               "gold: coded events with a state code on that side; acc detected: accuracy where rasad "
               "found an event of the type", style="dim", soft_wrap=True)
-    con.print(f"{res['sentences_analyzed']} texts analyzed"
+    con.print(f"{res['sentences_analyzed']} texts analyzed (split: {res.get('split', 'all')})"
               + (f", {res['analyze_failures']} failed: " + "; ".join(res["_failures"][:3])
                if res["analyze_failures"] else ""), soft_wrap=True)
 
 
-def main(folder: str, limit: int | None = None, as_json: bool = False, verbose: bool = False) -> int:
+def main(folder: str, limit: int | None = None, as_json: bool = False, verbose: bool = False,
+         split: str = "all") -> int:
     """Score and print; 0 unless the folder cannot be read."""
     def progress(done: int, total: int) -> None:
         print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
 
     show = None if as_json or not sys.stderr.isatty() else progress
-    res = evaluate(folder, limit=limit, progress=show)
+    res = evaluate(folder, limit=limit, progress=show, split=split)
     if show:
         print(file=sys.stderr)
     if as_json:

@@ -10,6 +10,7 @@ captions, bylines or boilerplate.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, replace
@@ -34,6 +35,15 @@ _SUBJECT_GAP = 3
 _OBJECT_GAP = 3
 _LEFT_REACH = 16
 _COMPLEMENT_REACH = 10
+_LIGHT_BEFORE = 5  # a verb this near a nominal trigger reports it happening
+_LIGHT_AFTER = 3
+_CROWD_AFTER = 3  # a crowd subject after (VSO) or before (SVO) a crowd verb
+_CROWD_BEFORE = 4
+_DATE_AFTER = 10  # a date this near after a nominal trigger, in its clause, dates it
+_STALE_DAYS = 365
+# types of material acts: what may happen, is planned or would happen has not happened
+_MATERIAL = frozenset({"ASSAULT", "PROTEST"})
+_CROWD_TYPES = frozenset({"PROTEST"})  # a crowd with no political actor named may be their source
 
 # engine rules (not in the lexicon): their ids are recorded in events like lexicon ids
 NEGATED_INTENT = "engine.reject.negated-intention"
@@ -52,7 +62,10 @@ class Rule:
     window: int
     target_preps: frozenset[str]
     confidence: float
-    actorless: bool = False  # may be coded with no actor named (crowds protesting)
+    # coded with no political actor named: "true" (crowds protesting: the crowd is the source)
+    # or "casualties" (a bomb killing people: only when the sentence counts victims)
+    actorless: str = ""
+    subject: str = ""  # a cue kind that must stand as the trigger's subject ("crowd": تجمع المتظاهرون)
     exclude_after: tuple[tuple[str, ...], ...] = ()  # heart attack, riot police
     exclude_before: tuple[tuple[str, ...], ...] = ()
     exclude_window: int = 2
@@ -70,6 +83,19 @@ class Lexicon:
     rules: tuple[Rule, ...]
     location_clitics: frozenset[str]
     cues: CueWords
+    firsts: dict[str, frozenset[str]]  # rule id -> the first words of its forms
+    future: Future
+
+
+@dataclass(frozen=True, slots=True)
+class Future:
+    """How a verb is marked future: a prefix before a present-tense verb (س + يتظاهرون)."""
+
+    prefix: str = ""
+    present: tuple[str, ...] = ()
+    conj: tuple[str, ...] = ()  # conjunctions that may come before it (وسيتظاهرون)
+    noun_proclitics: tuple[str, ...] = ()  # prepositions glued only to nouns (باغتيال)
+    imperfect: tuple[str, ...] = ()  # prefixes only an imperfect verb begins with (يقتلون)
 
 
 def _rule(d: dict, lang: str) -> Rule:
@@ -83,10 +109,20 @@ def _rule(d: dict, lang: str) -> Rule:
         pos=str(d.get("pos") or "verb"), frame=str(d.get("frame") or ("noun" if d.get("pos") == "noun" else "active")),
         require_after=_phrases(d.get("require_after")), window=int(d.get("window") or 6),
         target_preps=word_set(d.get("target_preps") or ()), confidence=float(d.get("confidence") or 0.7),
-        actorless=bool(d.get("actorless")),
+        actorless=_actorless(d.get("actorless"), rid, lang), subject=str(d.get("subject") or ""),
         exclude_after=_phrases(d.get("exclude_after")), exclude_before=_phrases(d.get("exclude_before")),
         exclude_window=int(d.get("exclude_window") or 2),
     )
+
+
+def _actorless(value, rid: str, lang: str) -> str:
+    if value in (None, False, ""):
+        return ""
+    if value is True:
+        return "always"
+    if value == "casualties":
+        return "casualties"
+    raise ResourceError(f"lang/{lang}/events.yaml: rule '{rid}': actorless is true or casualties, not '{value}'")
 
 
 def _phrases(items) -> tuple[tuple[str, ...], ...]:
@@ -100,7 +136,9 @@ _CUE_KEYS = {
 _FRAME_KEYS = {
     "location_preps": "location", "agent_preps": "agent", "between": "between",
     "quantifiers": "quantifier", "boundaries": "boundary", "passive_aux": "aux",
-    "light_verbs": "light", "noun_markers": "nominal",
+    "light_verbs": "light", "noun_markers": "nominal", "topic_nouns": "topic", "crowd": "crowd",
+    "victims": "victim", "since": "since", "may": "may", "relatives": "relative",
+    "subjunctive": "subjunctive", "question": "question",
 }
 
 
@@ -137,16 +175,25 @@ def lexicon(lang: str) -> Lexicon:
     frames = read_yaml(lang, "event_frames.yaml") or {}
     idx: PhraseIndex = PhraseIndex(lang)
     rules = []
+    firsts: dict[str, set[str]] = {}
     for d in data.get("rules") or ():
         r = _rule(d, lang)
         rules.append(r)
         idx.add_all(d.get("forms") or (), r)
+        firsts.setdefault(r.id, set()).update(normalize_str(str(f).split()[0]) for f in d.get("forms") or ())
     cues = CueWords(lang)
     for key, kind in _CUE_KEYS.items():
         cues.add(data.get(key), kind)
     for key, kind in _FRAME_KEYS.items():
         cues.add(frames.get(key), kind)
-    return Lexicon(idx, tuple(rules), word_set(frames.get("location_clitics") or ()), cues)
+    fut = frames.get("future") or {}
+    future = Future(normalize_str(str(fut.get("prefix") or "")),
+                    tuple(normalize_str(str(x)) for x in fut.get("present") or ()),
+                    tuple(normalize_str(str(x)) for x in fut.get("conjunctions") or ()),
+                    tuple(normalize_str(str(x)) for x in frames.get("noun_proclitics") or ()),
+                    tuple(normalize_str(str(x)) for x in fut.get("imperfect") or ()))
+    return Lexicon(idx, tuple(rules), word_set(frames.get("location_clitics") or ()), cues,
+                   {k: frozenset(v) for k, v in firsts.items()}, future)
 
 
 @dataclass
@@ -175,6 +222,7 @@ class _Sent:
 
     def __init__(self, doc: Document, view: SentenceView, lex: Lexicon, hits: list[Hit]):
         self.doc = doc
+        self.lex = lex
         self.view = view
         self.toks = view.tokens
         lang = doc.lang or "ar"
@@ -463,24 +511,194 @@ def _negation(s: _Sent, h: Hit) -> int | None:
 
 
 def _nominal(s: _Sent, h: Hit) -> bool:
-    """Whether the trigger reads as a noun: definite, or right after a preposition."""
+    """Whether the trigger reads as a noun: a noun rule, definite, or right after a preposition."""
+    if h.payload.pos == "noun":
+        return True
     prefix, _ = _definiteness(s.doc.lang or "ar")
     tok = s.toks[h.first]
     if prefix and any(v.startswith(prefix) for v in variants(tok.norm, s.doc.lang or "ar")[:3]):
         return True
-    return h.first > 0 and s.has(h.first - 1, "nominal")
+    # a preposition glued to it (باغتيال، لقطع، للتظاهر): prepositions go before nouns, not verbs
+    if s.lex.future.noun_proclitics and _glued_prefix(s, h, s.lex.future.noun_proclitics):
+        return True
+    if h.first > 0 and s.has(h.first - 1, "nominal"):
+        return True
+    # coordinated with a nominal trigger right before it (اغتيال وقتل، القتل والخطف)
+    prev = next((p for p in s.triggers if p.last == h.first - 1), None)
+    return prev is not None and any(s.toks[h.first].norm.startswith(c) for c in s.lex.future.conj[:1]) \
+        and _nominal(s, prev)
+
+
+def _glued_prefix(s: _Sent, h: Hit, prefixes: tuple[str, ...]) -> bool:
+    """Whether the trigger's first word is one of ``prefixes`` + a form of its rule (after an
+    optional conjunction), rather than a form on its own."""
+    norm = s.toks[h.first].norm
+    firsts = s.lex.firsts.get(h.payload.id, frozenset())
+    lang = s.doc.lang or "ar"
+    for c in ("",) + s.lex.future.conj:
+        if not norm.startswith(c) or norm[len(c):] in firsts:
+            continue
+        word = norm[len(c):]
+        for p in prefixes:
+            if word.startswith(p) and len(word) - len(p) >= 2 and \
+                    any(v in firsts for v in variants(word[len(p):], lang)):
+                return True
+    return False
 
 
 def _anchored(s: _Sent, h: Hit) -> bool:
-    """A date or casualties in the sentence, or a verb that reports the event happening."""
+    """Casualties in the sentence, a recent date after the noun, or a verb next to the noun that
+    reports the event happening (اندلعت احتجاجات، الهجوم الذي وقع، تعرض لهجوم)."""
     sent = s.view.sent
-    doc = s.doc
-    if any(sent.start <= t.start < sent.end for t in doc.times):
+    if any(sent.start <= q.start < sent.end and q.unit in _CASUALTY_UNITS for q in s.doc.quantities):
         return True
-    if any(sent.start <= q.start < sent.end and q.unit in _CASUALTY_UNITS for q in doc.quantities):
+    # a date that follows the noun in its clause dates the event (اغتيال X في بغداد في ديسمبر);
+    # one elsewhere in the sentence may date another act (أدان أمس الهجوم)
+    for t in _sentence_times(s):
+        k = s.view.tok_index(t.start)
+        if h.last < k <= h.last + _DATE_AFTER and not _stale(s.doc, t) \
+                and not any(s.boundary[j] for j in range(h.last + 1, k)):
+            return True
+    near = range(max(0, h.first - _LIGHT_BEFORE), min(len(s.toks), h.last + 1 + _LIGHT_AFTER))
+    return any(_light_verb(s, k) for k in near if not h.first <= k <= h.last)
+
+
+def _light_verb(s: _Sent, k: int) -> bool:
+    """A verb that reports an event happening (شن، وقع، تعرض) — as a verb: the same word with a
+    preposition or the article glued to it is a verbal noun (بشن ضربات: "by launching strikes")."""
+    if not (s.has(k, "light") or s.has(k, "undergo")):
+        return False
+    norm = s.toks[k].norm
+    fut = s.lex.future
+    prefix, _ = _definiteness(s.doc.lang or "ar")
+    for c in ("",) + fut.conj:
+        if c and not norm.startswith(c):
+            continue
+        bare = norm[len(c):]
+        for p in fut.noun_proclitics + ((prefix,) if prefix else ()):
+            words = s.lex.cues.words
+            if bare.startswith(p) and words.get(bare[len(p):], set()) & _LIGHT_KINDS \
+                    and not words.get(bare, set()) & _LIGHT_KINDS:
+                return False
+    return True
+
+
+_LIGHT_KINDS = frozenset({"light", "undergo"})
+
+
+def _sentence_times(s: _Sent) -> list:
+    sent = s.view.sent
+    return [t for t in s.doc.times if sent.start <= t.start < sent.end]
+
+
+def _casualties(s: _Sent) -> bool:
+    """The sentence counts dead, wounded or other victims (قتل 18 شخصا، سقوط 12 قتيلا)."""
+    sent = s.view.sent
+    if any(sent.start <= q.start < sent.end and q.unit in _CASUALTY_UNITS for q in s.doc.quantities):
         return True
-    near = range(max(0, h.first - 5), min(len(s.toks), h.last + 4))
-    return any(s.has(k, "light") or s.has(k, "undergo") for k in near if not h.first <= k <= h.last)
+    return any("victim" in k for k in s.kinds.values())
+
+
+def _stale(doc: Document, t) -> bool:
+    """A date more than a year before publication: history recalled, not news reported."""
+    if not doc.published or not t.value[:4].isdigit():
+        return False
+    try:
+        pub = dt.date.fromisoformat(doc.published[:10])
+        y = int(t.value[:4])
+        if t.grain == "year" or len(t.value) == 4:
+            last = dt.date(y, 12, 31)
+        elif len(t.value) == 7:
+            m = int(t.value[5:7])
+            last = dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+        else:
+            last = dt.date.fromisoformat(t.value[:10])
+    except ValueError:
+        return False
+    return (pub - last).days > _STALE_DAYS
+
+
+def _past(s: _Sent, h: Hit) -> bool:
+    """The date that goes with the trigger is long past (عام 1981, in 2003): not an event of now.
+
+    A date after "since" (منذ 2014) starts a state that lasts until now and does not count."""
+    times = [t for t in _sentence_times(s)]
+    if not times:
+        return False
+    pos = s.toks[h.first].start
+    t = min(times, key=lambda t: abs(t.start - pos))
+    if not _stale(s.doc, t):
+        return False
+    k = s.view.tok_index(t.start)
+    return not (k is not None and any(s.has(j, "since") for j in range(max(0, k - 2), k)))
+
+
+def _topic(s: _Sent, h: Hit) -> bool:
+    """A nominal trigger governed by a topic noun names an event, it does not report one:
+    جريمة اغتيال X، محاكمة منفذي التفجير، وقف إطلاق الصواريخ، مكافحة الشغب."""
+    for k in (h.first - 1, h.first - 2):
+        if k < 0 or s.boundary[k]:
+            return False
+        if s.has(k, "topic"):
+            return True
+        if not s.has(k, "nominal"):  # one preposition may stand between: التحقيق في اغتيال
+            return False
+    return False
+
+
+def _future(s: _Sent, h: Hit) -> bool:
+    """A verb trigger marked future (سيتظاهرون), or "may" or a subjunctive particle before a
+    present verb (قد يقتل، أن تشن): what may or should happen has not happened."""
+    fut = s.lex.future
+    if not fut.prefix:
+        return False
+    norm = s.toks[h.first].norm
+    if _glued_prefix(s, h, (fut.prefix,)) and any(
+            norm.startswith(c + fut.prefix + p) for c in ("",) + fut.conj for p in fut.present):
+        return True
+    if h.first > 0 and (s.has(h.first - 1, "may") or s.has(h.first - 1, "subjunctive")):
+        return norm.startswith(fut.present) or any(norm.startswith(c) and norm[len(c):].startswith(fut.present)
+                                                   for c in fut.conj)
+    return False
+
+
+def _question(s: _Sent) -> bool:
+    """The sentence asks (هل …؟): what it asks about is not asserted."""
+    return any("question" in k for k in s.kinds.values())
+
+
+def _relative(s: _Sent, h: Hit) -> bool:
+    """A verb trigger right after a relative pronoun (الذي اغتيل، who was killed)."""
+    return h.first > 0 and s.has(h.first - 1, "relative")
+
+
+def _imperfect(s: _Sent, h: Hit) -> bool:
+    """A verb trigger in the imperfect (يقتلون، يهاجم): a habit or a circumstance, not a report.
+
+    Only prefixes that cannot begin a past form count (ت begins both تقتل and تعرض)."""
+    prefixes = s.lex.future.imperfect
+    if not prefixes:
+        return False
+    firsts = s.lex.firsts.get(h.payload.id, frozenset())
+    form = next((v for v in variants(s.toks[h.first].norm, s.doc.lang or "ar") if v in firsts), "")
+    return form.startswith(prefixes)
+
+
+def _crowd(s: _Sent, h: Hit) -> int | None:
+    """Token index of a crowd word standing as the trigger's subject: after it (تجمع آلاف
+    المتظاهرين) or just before it (المتظاهرون خرجوا), in the same clause."""
+    n = len(s.toks)
+    for k in range(h.last + 1, min(n, h.last + 1 + _CROWD_AFTER)):
+        if s.boundary[k]:
+            break
+        if s.has(k, "crowd"):
+            return k
+    for k in range(h.first - 1, max(-1, h.first - 1 - _CROWD_BEFORE), -1):
+        if s.boundary[k]:
+            break
+        if s.has(k, "crowd"):
+            return k
+    return None
 
 
 _CASUALTY_UNITS = frozenset({"dead", "killed", "injured", "wounded", "arrested", "people", "civilians",
@@ -613,13 +831,26 @@ def _quote_at(doc: Document, pos: int):
 def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
     doc = s.doc
     toks = s.toks
-    if _nominal(s, h) and not _anchored(s, h):
-        return None  # a named event (قضية اغتيال X, the protests) recalled, not reported
     neg = _negation(s, h)
+    refused = neg is not None and rule.type != "REJECT" and _between(s, neg, h.first, "intention")
+    if not refused:
+        # what is coded is the act itself: it must be reported happening
+        if _nominal(s, h):
+            if _topic(s, h) or not _anchored(s, h):
+                return None  # a named event (قضية اغتيال X, the protests) recalled, not reported
+        elif rule.type in _MATERIAL and (_relative(s, h) or _imperfect(s, h)):
+            # "the minister who was killed in May", "they kill and weep": a description or a
+            # habit, not the act reported (an attack noun heading the clause carries the event)
+            return None
+        if _past(s, h):
+            return None  # history (اغتيال السادات عام 1981) told as background
+    crowd = _crowd(s, h) if rule.subject == "crowd" or rule.type in _CROWD_TYPES else None
+    if rule.subject == "crowd" and crowd is None:
+        return None  # تجمع، خرج، رفعوا: a protest only when a crowd does it
     typ, rule_id, confidence = rule.type, rule.id, rule.confidence
     source_g, target_g = _arguments(s, h, rule)
     if neg is not None:
-        if rule.type == "REJECT" or not _between(s, neg, h.first, "intention"):
+        if not refused:
             return None  # "did not attack" is no attack; a refusal not made is no refusal
         # "has no plans to withdraw" is not a withdrawal: it turns a request down
         typ, rule_id, confidence = "REJECT", f"{NEGATED_INTENT}<{rule.id}", 0.6
@@ -628,7 +859,7 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
     clause0 = s.clause_start(h.first)
     trig_start, trig_end = toks[h.first].start, toks[h.last].end
     quote = _quote_at(doc, trig_start)
-    if _between(s, clause0, h.first, "hypothetical"):
+    if _between(s, clause0, h.first, "hypothetical") or _future(s, h) or _question(s):
         modality = "hypothetical"
     elif neg is None and _between(s, max(clause0, h.first - 4), h.first, "intention"):
         modality = "intended"
@@ -644,9 +875,16 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
         a = doc.actors.get(quote.speaker)
         source = EventActor(actor=quote.speaker, text=quote.speaker_text or "",
                             country=a.country if a else None, sector=a.sector if a else None)
+    if typ in _MATERIAL and modality in ("hypothetical", "intended"):
+        return None  # an attack that may come, a protest planned: nothing has happened yet
     if source is not None and target is not None and source.actor == target.actor:
         target = None
-    if source is None and target is None and not rule.actorless:
+    if source is None and crowd is not None:
+        # "تظاهر آلاف" names no political actor: the crowd itself is the source
+        a, b = toks[crowd].start, toks[crowd].end
+        source = EventActor(actor=None, text=doc.text[a:b], start=a, end=b)
+    if source is None and target is None and not (
+            rule.actorless == "always" or (rule.actorless == "casualties" and _casualties(s))):
         return None  # no political actor in sight: a drought "threatens" crops, a team "attacks"
     if source is None and target is None:
         confidence -= 0.25

@@ -103,7 +103,8 @@ def tokenize(doc: Document) -> list[Token]:
     m = doc.norm_map
     if m is None:
         return [Token(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(norm)]
-    return [Token(m[t.start()], m[t.end() - 1] + 1, t.group()) for t in _TOKEN.finditer(norm)]
+    m = m + [len(doc.text)]  # as Document.to_text_span: deleted marks stay with their word
+    return [Token(m[t.start()], max(m[t.end()], m[t.end() - 1] + 1), t.group()) for t in _TOKEN.finditer(norm)]
 
 
 @stage("segment", requires=("norm_text",), assigns=("sentences", "tokens"))

@@ -16,6 +16,7 @@ import copy
 import dataclasses
 import datetime as dt
 import json
+import os
 import platform
 import shutil
 import statistics
@@ -203,7 +204,9 @@ def render(rows: list[tuple[str, list[float], str]], info: dict[str, Any]) -> st
         f"({info['clusters']:,} events after deduplication) in {info['documents']:,} articles: "
         f"{info['base']} real articles of `{info['corpus']}` analyzed once, written {info['copies']} times "
         f"a week apart through `Store.write` ({info['build_s']:.1f} s). Each endpoint through FastAPI's "
-        f"TestClient, {info['repeat']} calls after a warm-up. Target: median < {TARGET_MS:.0f} ms.", "",
+        f"TestClient, {info['repeat']} calls after a warm-up; {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f} when done (other work on the machine inflates the times). "
+        f"Target: median < {TARGET_MS:.0f} ms.", "",
         "| endpoint | median ms | p90 ms | max ms | |", "|---|---:|---:|---:|---|",
     ]
     slow = []

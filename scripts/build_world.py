@@ -91,10 +91,17 @@ def _xy(p: Point) -> tuple[int, int]:
     return round((p[0] + 180) * SCALE), round((90 - p[1]) * SCALE)
 
 
+def _unwrap(ring: list[Point]) -> list[Point]:
+    """A ring across the antimeridian (Russia's far east, Fiji) drawn east of 180°, in one piece."""
+    if all(abs(a[0] - b[0]) <= 180 for a, b in zip(ring, ring[1:], strict=False)):
+        return ring
+    return [(x + 360, y) if x < 0 else (x, y) for x, y in ring]
+
+
 def _path(polygons: list[list[list[Point]]]) -> str:
     parts = []
     for poly in polygons:
-        for ring in poly:
+        for ring in map(_unwrap, poly):
             pts = []
             for p in ring:
                 q = _xy(p)

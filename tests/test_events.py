@@ -117,6 +117,59 @@ def test_lexicon_examples_mostly_code_their_type(lang):
     Examples that fail list what to look at (an anchor missing, an actor not found)."""
     pos, neg = _lexicon_cases(lang)
     misses = [(rid, text) for rid, typ, text in pos if typ not in _types(text, lang)]
-    assert 1 - len(misses) / len(pos) >= 0.80, misses
+    assert 1 - len(misses) / len(pos) >= 0.85, misses
     wrong = [(rid, text) for rid, typ, text in neg if typ in _types(text, lang)]
     assert len(wrong) / len(neg) <= 0.03, wrong
+
+
+# ------------------------------------------------------------ reported happening, not named
+# (PROTEST and ASSAULT precision: general rules checked on sentences written for the purpose)
+
+@pytest.mark.parametrize(
+    ("lang", "text", "etype", "coded"),
+    [
+        # participants alone are no protest; a crowd verb needs a crowd as its subject
+        ("ar", "قدر مسؤول في الشرطة عدد المتظاهرين بحوالي مئة ألف شخص.", "PROTEST", False),
+        ("ar", "وتجمع آلاف المتظاهرين أمس أمام مبنى البرلمان في العاصمة.", "PROTEST", True),
+        ("ar", "خرج الوزير من الاجتماع أمس دون أن يدلي بتصريح.", "PROTEST", False),
+        ("ar", "كما خرج مساء أمس مئات من المتظاهرين في وسط المدينة.", "PROTEST", True),
+        ("ar", "تظاهر نحو مائتي شخص أمس أمام مقر النقابة في وسط القاهرة.", "PROTEST", True),
+        ("ar", "انتشرت شرطة مكافحة الشغب حول الساحة أمس.", "PROTEST", False),
+        # what will, may or would happen has not happened; a question asserts nothing
+        ("ar", "سيتظاهر العمال الأسبوع المقبل أمام وزارة العمل.", "PROTEST", False),
+        ("ar", "حذر الخبراء من أن المسلحين قد يقتلون الرهائن.", "ASSAULT", False),
+        ("ar", "لم يتوقع الوزير أن تشن تركيا عملية عسكرية كبرى قريبا.", "ASSAULT", False),
+        ("ar", "هل هاجم المسلحون القرية أمس؟", "ASSAULT", False),
+        # a named past event, a trial, a stopped act: a topic, not a report
+        ("ar", "التقى المبعوث أمس الرئيس في أول زيارة منذ اغتيال رئيس الحكومة عام 2005.", "ASSAULT", False),
+        ("ar", "سطر المحقق العدلي في جريمة اغتيال رئيس الوزراء استنابات جديدة.", "ASSAULT", False),
+        ("ar", "طالب البيت الأبيض الفصائل بوقف إطلاق الصواريخ على المدن.", "ASSAULT", False),
+        ("ar", "وعندما قام مسلح باغتيال الرئيس عام 1981 لم تتوقف عملية السلام.", "ASSAULT", False),
+        # a relative clause describes, an imperfect tells a habit
+        ("ar", "شارك الآلاف في تشييع الوزير الذي اغتيل الأسبوع الماضي.", "ASSAULT", False),
+        ("ar", "هؤلاء يقتلون الأبرياء ثم يبكون عليهم.", "ASSAULT", False),
+        # a bomb that kills needs no named actor; a drone (طائرة بدون طيار) is not a negation
+        ("ar", "قتل 18 شخصا وأصيب عشرات آخرون في انفجار سيارة مفخخة في بغداد أمس.", "ASSAULT", True),
+        ("ar", "وأدى انفجار سيارة مفخخة وسط المدينة إلى مقتل شخص وإصابة 11 آخرين.", "ASSAULT", True),
+        ("ar", "أطلقت طائرة بدون طيار صاروخا على سيارة شرق المدينة أمس.", "ASSAULT", True),
+        ("en", "Thousands of protesters demonstrated in the capital on Sunday.", "PROTEST", True),
+        ("en", "Two suicide bombers killed 23 people in a market on Sunday.", "ASSAULT", True),
+        ("en", "Radical farmers said they would blockade Paris from Monday night.", "COERCE", False),
+    ],
+)
+def test_events_are_coded_only_when_reported_happening(lang, text, etype, coded):
+    assert (etype in _types(text, lang)) is coded
+
+
+def test_a_crowd_with_no_actor_named_is_the_source_of_its_protest():
+    ev = [e for e in _events("تظاهر آلاف في وسط العاصمة أمس احتجاجا على رفع الأسعار.", "ar") if e.type == "PROTEST"]
+    assert ev and ev[0].source is not None and ev[0].source.actor is None and ev[0].source.text
+
+
+def test_gsr_split_keeps_even_rows_for_dev_and_odd_rows_for_test():
+    from rasad.eval.gsr import split_rows
+
+    rows = list(range(7))
+    assert split_rows(rows, "dev") == [0, 2, 4, 6]
+    assert split_rows(rows, "test") == [1, 3, 5]
+    assert split_rows(rows, "all") == rows

@@ -98,7 +98,10 @@ def _get(url: str) -> dict:
 def _open(page, url: str) -> None:
     """Go to ``url`` (a new page, or only a new #view of this one) and wait until it is drawn."""
     same_document = page.url.split("#")[0] == url.split("#")[0]
-    _after(page, lambda: page.goto(url)) if same_document else page.goto(url)
+    if same_document:
+        _after(page, lambda: page.goto(url))
+    else:
+        page.goto(url)
     page.wait_for_selector("body[data-ready='1'][data-renders]")
 
 
@@ -147,7 +150,7 @@ def test_the_served_page_lists_and_filters_events(server, page):
 
 def test_an_event_opens_its_article_with_the_sentence_highlighted(server, page):
     recs = _get(server + "events?text=golden%20seed&limit=1000")["events"]
-    seed = recs[0]["doc_id"]
+    seed = next(e["doc_id"] for e in recs if e["title"] == "golden seed")
     doc = _get(server + f"articles/{seed}")
     _open(page, server + "#/events?text=golden%20seed")
     _after(page, lambda: page.locator(f"#events-table tbody tr[data-doc='{seed}']").first.click())

@@ -20,35 +20,65 @@ from .stages.normalize import normalize_str
 
 MODELS = Path(__file__).resolve().parent / "models"
 MODEL_FILE = "ner-ar.crfsuite"
-CLUSTERS_FILE = "ner-ar-clusters.tsv"
+WORDS_FILE = "ner-ar-clusters.tsv"
 GAZETTEER_FILE = "ner-ar-gazetteer.tsv"
-INDUCED_FILE = "ner-ar-induced.tsv"
 TYPES = ("PERS", "LOC", "ORG", "MISC")
 
 # neighbour positions whose features a token sees, and which of them see the fine ones
 WINDOW = (-2, -1, 1, 2)
 NEAR = (-1, 1)
 MIN_STEM = 2
-import os as _os  # noqa: E402
-
-_X = set(_os.environ.get("NERX", "").split(","))
-if "w3" in _X:
-    WINDOW = (-3, -2, -1, 1, 2, 3)
 
 
 @dataclass(frozen=True, slots=True)
-class Resources:
-    """What features are computed from: clitic lists, word clusters, gazetteer."""
+class Affixes:
+    """Arabic clitics in matching form (lang/ar/ner_affixes.tsv)."""
 
     proclitics: tuple[tuple[str, bool], ...]  # longest first; bool: swallowed the article
     article: str
     enclitics: tuple[str, ...]  # longest first
-    clusters: dict[str, tuple[str, ...]]  # matching form -> cluster ids, coarse to fine
+    pronouns: tuple[str, ...]  # the possessive pronoun enclitics
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """What features are computed from: clitics, word clusters and statistics, gazetteer."""
+
+    affixes: Affixes
+    # matching form -> (cluster k=64, k=256, k=1024, frequency, article, pronoun buckets)
+    words: dict[str, tuple[str, ...]]
     gazetteer: dict[str, tuple[str, ...]]  # bare word (no article) -> list tags
     phrases: dict[str, tuple[str, ...]]  # bare words joined by a space -> list tags
     phrase_len: dict[str, int]  # first bare word of a phrase -> longest phrase's length
-    induced: dict[str, tuple[str, ...]]  # bare word -> how a first tagger tagged it in news
-    stats: dict[str, tuple[str, ...]]  # word -> frequency, article and suffix buckets in news
+
+
+@functools.cache
+def affixes() -> Affixes:
+    """The clitics the tagger strips, read once from lang/ar/ner_affixes.tsv."""
+    pro: list[tuple[str, bool]] = []
+    enc: list[str] = []
+    pron: list[str] = []
+    article = ""
+    for row in read_tsv("ar", "ner_affixes.tsv", 2):
+        kind, affix = row[0], normalize_str(row[1])
+        if kind == "proclitic":
+            pro.append((affix, len(row) > 2 and row[2] == "1"))
+        elif kind == "article":
+            article = affix
+        elif kind in ("enclitic", "pronoun"):
+            enc.append(affix)
+            if kind == "pronoun":
+                pron.append(affix)
+        else:
+            raise ResourceError(f"lang/ar/ner_affixes.tsv: unknown kind '{kind}'")
+    if not article:
+        raise ResourceError("lang/ar/ner_affixes.tsv: no 'article' row; add one")
+    return Affixes(
+        proclitics=tuple(sorted(pro, key=lambda p: -len(p[0]))),
+        article=article,
+        enclitics=tuple(sorted(enc, key=len, reverse=True)),
+        pronouns=tuple(pron),
+    )
 
 
 def _read_model_tsv(path: Path) -> list[list[str]]:
@@ -66,47 +96,20 @@ def _read_model_tsv(path: Path) -> list[list[str]]:
 @functools.cache
 def load_resources(models: Path = MODELS) -> Resources:
     """The feature resources shipped with the package (read once)."""
-    pro: list[tuple[str, bool]] = []
-    enc: list[str] = []
-    article = ""
-    for row in read_tsv("ar", "ner_affixes.tsv", 2):
-        kind, affix = row[0], normalize_str(row[1])
-        if kind == "proclitic":
-            pro.append((affix, len(row) > 2 and row[2] == "1"))
-        elif kind == "article":
-            article = affix
-        elif kind == "enclitic":
-            enc.append(affix)
-        else:
-            raise ResourceError(f"lang/ar/ner_affixes.tsv: unknown kind '{kind}'")
-    clusters = {r[0]: tuple(r[1:]) for r in _read_model_tsv(models / CLUSTERS_FILE)}
+    words = {r[0]: tuple(r[1:]) for r in _read_model_tsv(models / WORDS_FILE)}
     gaz: dict[str, tuple[str, ...]] = {}
     phrases: dict[str, tuple[str, ...]] = {}
     phrase_len: dict[str, int] = {}
     for r in _read_model_tsv(models / GAZETTEER_FILE):
-        words = r[0].split(" ")
+        parts = r[0].split(" ")
         tags = tuple(r[1].split(","))
-        if len(words) == 1:
+        if len(parts) == 1:
             gaz[r[0]] = tags
         else:
             phrases[r[0]] = tags
-            phrase_len[words[0]] = max(phrase_len.get(words[0], 0), len(words))
-    induced: dict[str, tuple[str, ...]] = {}
-    if (models / INDUCED_FILE).exists():
-        induced = {r[0]: tuple(r[1].split(",")) for r in _read_model_tsv(models / INDUCED_FILE)}
-    stats: dict[str, tuple[str, ...]] = {}
-    if (models / "ner-ar-wordstats.tsv").exists():
-        stats = {r[0]: tuple(r[1:]) for r in _read_model_tsv(models / "ner-ar-wordstats.tsv")}
+            phrase_len[parts[0]] = max(phrase_len.get(parts[0], 0), len(parts))
     return Resources(
-        proclitics=tuple(sorted(pro, key=lambda p: -len(p[0]))),
-        article=article,
-        enclitics=tuple(sorted(enc, key=len, reverse=True)),
-        clusters=clusters,
-        gazetteer=gaz,
-        phrases=phrases,
-        phrase_len=phrase_len,
-        induced=induced,
-        stats=stats,
+        affixes=affixes(), words=words, gazetteer=gaz, phrases=phrases, phrase_len=phrase_len
     )
 
 
@@ -116,119 +119,104 @@ def _shape(w: str) -> str:
     c = w[0]
     if not c.isalnum():
         return "punct"
-    cat = unicodedata.name(c, "").split(" ")[0]
-    if cat == "LATIN":
+    script = unicodedata.name(c, "").split(" ")[0]
+    if script == "LATIN":
         return "latin"
     if any(ch.isdigit() for ch in w):
         return "alnum"
-    return "ar" if cat == "ARABIC" else "other"
+    return "ar" if script == "ARABIC" else "other"
+
+
+# (own features, features seen by the neighbour at each WINDOW offset, matching form,
+#  finest cluster, bare form)
+WordInfo = tuple[list[str], tuple[list[str], ...], str, str, str]
 
 
 class Featurizer:
     """Feature strings for tokens; per-word parts are cached in a dict."""
 
-    def __init__(
-        self,
-        res: Resources,
-        hide: frozenset[str] = frozenset(),
-        induced: dict[str, tuple[str, ...]] | None = None,
-    ):
+    def __init__(self, res: Resources):
         self.res = res
-        # training only: the induced lexicon of a tagger that did not see these sentences
-        self.induced = res.induced if induced is None else induced
-        # training only: forms too rare to learn from get no identity feature, so the model
-        # learns to tag unseen words from their affixes, clusters and context
-        self.hide = hide
-        self._cache: dict[str, tuple[list[str], tuple[list[str], ...], str, str, str]] = {}
+        self._cache: dict[str, WordInfo] = {}
 
     def stem(self, n: str) -> tuple[str, str]:
         """``(proclitic, rest)``: the longest proclitic whose removal leaves a known word."""
-        known = self.res.clusters
-        art = self.res.article
-        for p, swallowed in self.res.proclitics:
+        known = self.res.words
+        art = self.res.affixes.article
+        for p, swallowed in self.res.affixes.proclitics:
             if n.startswith(p) and len(n) - len(p) >= MIN_STEM:
-                rest = n[len(p):]
+                rest = n[len(p) :]
                 if swallowed:
                     rest = art + rest
-                if rest in known or (rest.startswith(art) and rest[len(art):] in known):
+                if rest in known or (rest.startswith(art) and rest[len(art) :] in known):
                     return p, rest
         return "", n
 
-    def word(self, w: str) -> tuple[list[str], tuple[list[str], ...], str, str, str]:
-        """``(own, by_offset, key, cluster, bare)`` for a word, cached."""
+    def word(self, w: str) -> WordInfo:
+        """What a token contributes to its own and its neighbours' features (cached)."""
         hit = self._cache.get(w)
         if hit is not None:
             return hit
         res = self.res
+        known = res.words
+        art = res.affixes.article
         n = normalize_str(w)
         shape = _shape(n) if n else "punct"
-        hide = self.hide
-        own = ["b", "sh=" + shape]
-        ctx_coarse: list[str] = []
-        if n not in hide:
-            own.append("w=" + n)
-            ctx_coarse.append("w=" + n)
+        own = ["b", "sh=" + shape, "w=" + n]
+        ctx_coarse: list[str] = ["w=" + n]
         ctx_fine: list[str] = []
-        cl: tuple[str, ...] = ()
+        info: tuple[str, ...] = ()
         bare = n
         if shape in ("ar", "latin", "alnum", "other"):
             pfx, stem = self.stem(n)
             bare = stem
-            if stem.startswith(res.article) and len(stem) - len(res.article) >= MIN_STEM:
-                bare = stem[len(res.article):]
+            if stem.startswith(art) and len(stem) - len(art) >= MIN_STEM:
+                bare = stem[len(art) :]
                 own.append("al")
                 ctx_fine.append("al")
             if pfx:
                 own.append("pc=" + pfx)
                 ctx_fine.append("pc=" + pfx)
-            if stem not in hide:
-                own.append("st=" + stem)
-            if bare not in hide:
-                own.append("bs=" + bare)
-                ctx_coarse.append("bs=" + bare)
-            L = len(bare)
-            own.append("len=" + (str(L) if L < 8 else "8+"))
+            own.append("st=" + stem)
+            own.append("bs=" + bare)
+            ctx_coarse.append("bs=" + bare)
+            size = len(bare)
+            own.append("len=" + (str(size) if size < 8 else "8+"))
             for k in (1, 2, 3, 4):
-                if L > k:
+                if size > k:
                     own.append(f"p{k}=" + bare[:k])
                     own.append(f"s{k}=" + bare[-k:])
-            if "ng3" in _X:
-                padded = "<" + bare + ">"
-                own.extend(dict.fromkeys("g3=" + padded[j : j + 3] for j in range(len(padded) - 2)))
             # a nisba or plural ending: the word it is made from
-            for e in res.enclitics:
+            for e in res.affixes.enclitics:
                 if bare.endswith(e) and len(bare) - len(e) >= 3:
                     base = bare[: -len(e)]
-                    if base in res.clusters or res.article + base in res.clusters:
+                    if base in known or art + base in known:
                         own.append("en=" + e)
-                        if base not in hide:
-                            own.append("eb=" + base)
+                        own.append("eb=" + base)
                         break
-            cl = res.clusters.get(n) or res.clusters.get(stem) or res.clusters.get(bare) or ()
-            if not cl:
+            info = known.get(n) or known.get(stem) or known.get(bare) or ()
+            if info:
+                # how common the word is, how often it takes the article and a pronoun
+                fq, ar, sx = info[3:6]
+                own.extend(("fq=" + fq, "ar=" + ar, "sx=" + sx, "fa=" + fq + ar))
+                ctx_fine.append("fq=" + fq)
+            else:
                 own.append("nocl")
                 ctx_fine.append("nocl")
-            st = res.stats.get(stem) or res.stats.get(n)
-            if st:
-                own.extend(("fq=" + st[0], "ar=" + st[1], "sx=" + st[2], "fa=" + st[0] + st[1]))
-                ctx_fine.append("fq=" + st[0])
             gz: dict[str, None] = {}
             for form in (n, stem, bare):
                 gz.update(dict.fromkeys(res.gazetteer.get(form, ())))
             for tag in gz:
                 own.append("gz=" + tag)
                 ctx_coarse.append("gz=" + tag)
-            for tag in self.induced.get(bare, ()):
-                own.append("ix=" + tag)
-                ctx_coarse.append("ix=" + tag)
-        for i, c in enumerate(cl):
+        for i, c in enumerate(info[:3]):
             own.append(f"c{i}=" + c)
             ctx_coarse.append(f"c{i}=" + c)
         by_offset = tuple(
             [f"{off}{f}" for f in ctx_coarse] + ([f"{off}{f}" for f in ctx_fine] if off in NEAR else [])
             for off in WINDOW
         )
-        out = (own, by_offset, n, cl[-1] if cl else "-", bare)
+        out = (own, by_offset, n, info[2] if info else "-", bare)
         self._cache[w] = out
         return out
 
@@ -258,7 +246,6 @@ class Featurizer:
                 f.append("cf=" + cl + "|" + nxt[3])
             out.append(f)
         return out
-
 
     def _phrases(self, bares: list[str]) -> list[list[str]]:
         """Features of gazetteer phrases (several words) matched in the sentence."""

@@ -13,7 +13,7 @@ from ..errors import InputError
 
 # one article is never this large; a larger file is refused rather than read whole
 MAX_BYTES = 20 * 1024 * 1024
-TEXT_SUFFIXES = (".txt", ".text", ".md")
+TEXT_SUFFIXES = (".txt", ".text")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
 

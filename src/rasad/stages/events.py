@@ -29,6 +29,7 @@ PLOVER_TYPES = frozenset(
     "SANCTION MOBILIZE COERCE ASSAULT CONCEDE".split()
 )
 _WORD = re.compile(r"\w+")
+_SHORT_CUE = 2
 # window sizes, in tokens
 _NEG_WINDOW = 6
 _SUBJECT_GAP = 3
@@ -39,10 +40,15 @@ _LIGHT_BEFORE = 5  # a verb this near a nominal trigger reports it happening
 _LIGHT_AFTER = 3
 _CROWD_AFTER = 3  # a crowd subject after (VSO) or before (SVO) a crowd verb
 _CROWD_BEFORE = 4
-_DATE_AFTER = 10  # a date this near after a nominal trigger, in its clause, dates it
+_VICTIM_AFTER = 4  # مقتل اثنين من جنوده: the victims right after a death noun
+_DATE_AFTER = 20  # a date this near after a nominal trigger, in its clause, dates it
 _STALE_DAYS = 365
-# types of material acts: what may happen, is planned or would happen has not happened
-_MATERIAL = frozenset({"ASSAULT", "PROTEST"})
+# material acts: what may happen, is planned or would happen has not happened (verbal acts —
+# a threat, a request — are made by saying what may happen, so they are not among them)
+_MATERIAL = frozenset({"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "SANCTION", "AID", "RETREAT"})
+# sudden acts, reported in the past tense: their imperfect is a habit, their relative clause a
+# description (a deployment in the imperfect is a state that holds: تنتشر القوات)
+_ACTS = frozenset({"ASSAULT", "PROTEST"})
 _CROWD_TYPES = frozenset({"PROTEST"})  # a crowd with no political actor named may be their source
 
 # engine rules (not in the lexicon): their ids are recorded in events like lexicon ids
@@ -96,6 +102,7 @@ class Future:
     conj: tuple[str, ...] = ()  # conjunctions that may come before it (وسيتظاهرون)
     noun_proclitics: tuple[str, ...] = ()  # prepositions glued only to nouns (باغتيال)
     imperfect: tuple[str, ...] = ()  # prefixes only an imperfect verb begins with (يقتلون)
+    noun_rules: bool = False  # a pos: noun rule's forms are all nouns (not so in English: bombed)
 
 
 def _rule(d: dict, lang: str) -> Rule:
@@ -138,15 +145,17 @@ _FRAME_KEYS = {
     "quantifiers": "quantifier", "boundaries": "boundary", "passive_aux": "aux",
     "light_verbs": "light", "noun_markers": "nominal", "topic_nouns": "topic", "crowd": "crowd",
     "victims": "victim", "since": "since", "may": "may", "relatives": "relative",
-    "subjunctive": "subjunctive", "question": "question",
+    "subjunctive": "subjunctive", "question": "question", "light_nouns": "light_noun",
+    "casualty_nouns": "casualty",
 }
 
 
 class CueWords:
     """Single-word cues looked up per token form (cached); multiword cues as phrases."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, conj: tuple[str, ...] = ()) -> None:
         self.lang = lang
+        self.conj = conj
         self.words: dict[str, set[str]] = {}
         self.phrases: PhraseIndex = PhraseIndex(lang)
         self._cache: dict[str, frozenset[str]] = {}
@@ -164,6 +173,9 @@ class CueWords:
         if k is None:
             found: set[str] = set()
             for v in variants(norm, self.lang):
+                # a two-letter cue (ما، لا) takes only a conjunction: كما، بما، لما are other words
+                if len(v) <= _SHORT_CUE and v != norm and not any(norm == c + v for c in self.conj):
+                    continue
                 found |= self.words.get(v, set())
             k = self._cache[norm] = frozenset(found)
         return k
@@ -181,17 +193,18 @@ def lexicon(lang: str) -> Lexicon:
         rules.append(r)
         idx.add_all(d.get("forms") or (), r)
         firsts.setdefault(r.id, set()).update(normalize_str(str(f).split()[0]) for f in d.get("forms") or ())
-    cues = CueWords(lang)
+    fut = frames.get("future") or {}
+    cues = CueWords(lang, tuple(normalize_str(str(x)) for x in fut.get("conjunctions") or ()))
     for key, kind in _CUE_KEYS.items():
         cues.add(data.get(key), kind)
     for key, kind in _FRAME_KEYS.items():
         cues.add(frames.get(key), kind)
-    fut = frames.get("future") or {}
     future = Future(normalize_str(str(fut.get("prefix") or "")),
                     tuple(normalize_str(str(x)) for x in fut.get("present") or ()),
                     tuple(normalize_str(str(x)) for x in fut.get("conjunctions") or ()),
                     tuple(normalize_str(str(x)) for x in frames.get("noun_proclitics") or ()),
-                    tuple(normalize_str(str(x)) for x in fut.get("imperfect") or ()))
+                    tuple(normalize_str(str(x)) for x in fut.get("imperfect") or ()),
+                    bool(frames.get("noun_rules_are_nominal")))
     return Lexicon(idx, tuple(rules), word_set(frames.get("location_clitics") or ()), cues,
                    {k: frozenset(v) for k, v in firsts.items()}, future)
 
@@ -226,16 +239,6 @@ class _Sent:
         self.view = view
         self.toks = view.tokens
         lang = doc.lang or "ar"
-        self.kinds: dict[int, set[str]] = {}
-        self.cue_end: dict[tuple[int, str], int] = {}
-        cue_kinds = lex.cues.kinds
-        for i, t in enumerate(self.toks):
-            k = cue_kinds(t.norm)
-            if k:
-                self.kinds[i] = set(k)
-        for h in lex.cues.phrases.all_hits(self.toks):
-            self.kinds.setdefault(h.first, set()).add(h.payload.kind)
-            self.cue_end[(h.first, h.payload.kind)] = h.last
         triggers: list[Hit] = []
         for h in hits:
             # rules sharing a form are told apart by the words that follow
@@ -252,8 +255,23 @@ class _Sent:
             triggers.append(h)
         self.triggers = _longest(triggers)
         self.location_clitics = lex.location_clitics
-        self.boundary = [t.norm in _PUNCT_BOUNDARY or "boundary" in self.kinds.get(i, ()) for i, t in enumerate(self.toks)]
-        self.groups = self._groups() if self.triggers else []
+        self.kinds: dict[int, frozenset[str]] = {}
+        self.cue_end: dict[tuple[int, str], int] = {}
+        if not self.triggers:
+            self.boundary: list[bool] = []
+            self.groups: list[_Group] = []
+            return
+        cue_kinds = lex.cues.kinds
+        kinds = self.kinds
+        for i, t in enumerate(self.toks):
+            k = cue_kinds(t.norm)
+            if k:
+                kinds[i] = k
+        for h in lex.cues.phrases.all_hits(self.toks):
+            kinds[h.first] = kinds.get(h.first, frozenset()) | {h.payload.kind}
+            self.cue_end[(h.first, h.payload.kind)] = h.last
+        self.boundary = [t.norm in _PUNCT_BOUNDARY or "boundary" in kinds.get(i, ()) for i, t in enumerate(self.toks)]
+        self.groups = self._groups()
 
     def has(self, i: int, kind: str) -> bool:
         k = self.kinds.get(i)
@@ -512,7 +530,7 @@ def _negation(s: _Sent, h: Hit) -> int | None:
 
 def _nominal(s: _Sent, h: Hit) -> bool:
     """Whether the trigger reads as a noun: a noun rule, definite, or right after a preposition."""
-    if h.payload.pos == "noun":
+    if h.payload.pos == "noun" and s.lex.future.noun_rules:
         return True
     prefix, _ = _definiteness(s.doc.lang or "ar")
     tok = s.toks[h.first]
@@ -549,15 +567,14 @@ def _glued_prefix(s: _Sent, h: Hit, prefixes: tuple[str, ...]) -> bool:
 def _anchored(s: _Sent, h: Hit) -> bool:
     """Casualties in the sentence, a recent date after the noun, or a verb next to the noun that
     reports the event happening (اندلعت احتجاجات، الهجوم الذي وقع، تعرض لهجوم)."""
-    sent = s.view.sent
-    if any(sent.start <= q.start < sent.end and q.unit in _CASUALTY_UNITS for q in s.doc.quantities):
+    if _counts_casualties(s):
         return True
     # a date that follows the noun in its clause dates the event (اغتيال X في بغداد في ديسمبر);
     # one elsewhere in the sentence may date another act (أدان أمس الهجوم)
     for t in _sentence_times(s):
         k = s.view.tok_index(t.start)
         if h.last < k <= h.last + _DATE_AFTER and not _stale(s.doc, t) \
-                and not any(s.boundary[j] for j in range(h.last + 1, k)):
+                and not any(s.boundary[j] and not s.has(j, "relative") for j in range(h.last + 1, k)):
             return True
     near = range(max(0, h.first - _LIGHT_BEFORE), min(len(s.toks), h.last + 1 + _LIGHT_AFTER))
     return any(_light_verb(s, k) for k in near if not h.first <= k <= h.last)
@@ -566,6 +583,8 @@ def _anchored(s: _Sent, h: Hit) -> bool:
 def _light_verb(s: _Sent, k: int) -> bool:
     """A verb that reports an event happening (شن، وقع، تعرض) — as a verb: the same word with a
     preposition or the article glued to it is a verbal noun (بشن ضربات: "by launching strikes")."""
+    if s.has(k, "light_noun"):
+        return True
     if not (s.has(k, "light") or s.has(k, "undergo")):
         return False
     norm = s.toks[k].norm
@@ -591,12 +610,27 @@ def _sentence_times(s: _Sent) -> list:
     return [t for t in s.doc.times if sent.start <= t.start < sent.end]
 
 
-def _casualties(s: _Sent) -> bool:
-    """The sentence counts dead, wounded or other victims (قتل 18 شخصا، سقوط 12 قتيلا)."""
+def _counts_casualties(s: _Sent) -> bool:
+    """The sentence counts dead or wounded: a number of victims (قتل 18 شخصا، سقوط 12 قتيلا) or a
+    death or wound noun with its victims (مقتل شخص وإصابة 11 آخرين، مقتل أحد جنوده)."""
     sent = s.view.sent
-    if any(sent.start <= q.start < sent.end and q.unit in _CASUALTY_UNITS for q in s.doc.quantities):
-        return True
-    return any("victim" in k for k in s.kinds.values())
+    numbers = set()
+    for q in s.doc.quantities:
+        if sent.start <= q.start < sent.end:
+            if q.unit in _CASUALTY_UNITS:
+                return True
+            numbers.add(s.view.tok_index(q.start))
+    n = len(s.toks)
+    for i, kinds in s.kinds.items():
+        if "casualty" in kinds:
+            if any(k in numbers or s.has(k, "victim") for k in range(i + 1, min(n, i + 1 + _VICTIM_AFTER))):
+                return True
+    return False
+
+
+def _casualties(s: _Sent) -> bool:
+    """The sentence counts casualties or names victims (مدنيين، جنود): an attack with no actor named."""
+    return _counts_casualties(s) or any("victim" in k for k in s.kinds.values())
 
 
 def _stale(doc: Document, t) -> bool:
@@ -621,16 +655,26 @@ def _stale(doc: Document, t) -> bool:
 def _past(s: _Sent, h: Hit) -> bool:
     """The date that goes with the trigger is long past (عام 1981, in 2003): not an event of now.
 
-    A date after "since" (منذ 2014) starts a state that lasts until now and does not count."""
-    times = [t for t in _sentence_times(s)]
-    if not times:
+    The trigger's date is the nearest one in its clause; a date in another clause dates another
+    act. A date after "since" (منذ 2014) starts a state that lasts until now and does not count."""
+    best = None
+    for t in _sentence_times(s):
+        k = s.view.tok_index(t.start)
+        if k > h.last:
+            lo, hi = h.last + 1, k
+        elif k < h.first:
+            lo, hi = k + 1, h.first
+        else:
+            continue
+        # a relative clause dates its noun (الاحتجاجات التي شهدتها البلاد عام 2011)
+        if hi - lo > _DATE_AFTER or any(s.boundary[j] and not s.has(j, "relative") for j in range(lo, hi)):
+            continue
+        if best is None or hi - lo < best[0]:
+            best = (hi - lo, t, k)
+    if best is None or not _stale(s.doc, best[1]):
         return False
-    pos = s.toks[h.first].start
-    t = min(times, key=lambda t: abs(t.start - pos))
-    if not _stale(s.doc, t):
-        return False
-    k = s.view.tok_index(t.start)
-    return not (k is not None and any(s.has(j, "since") for j in range(max(0, k - 2), k)))
+    k = best[2]
+    return not any(s.has(j, "since") for j in range(max(0, k - 2), k))
 
 
 def _topic(s: _Sent, h: Hit) -> bool:
@@ -684,23 +728,39 @@ def _imperfect(s: _Sent, h: Hit) -> bool:
     return form.startswith(prefixes)
 
 
+def _enclitic(s: _Sent, h: Hit) -> bool:
+    """The trigger's first word is a form of its rule only with a pronoun taken off its end."""
+    norm = s.toks[h.first].norm
+    firsts = s.lex.firsts.get(h.payload.id, frozenset())
+    if norm in firsts or any(norm.startswith(c) and norm[len(c):] in firsts for c in s.lex.future.conj):
+        return False
+    return any(v in firsts and not norm.endswith(v) for v in variants(norm, s.doc.lang or "ar"))
+
+
 def _crowd(s: _Sent, h: Hit) -> int | None:
     """Token index of a crowd word standing as the trigger's subject: after it (تجمع آلاف
     المتظاهرين) or just before it (المتظاهرون خرجوا), in the same clause."""
     n = len(s.toks)
-    for k in range(h.last + 1, min(n, h.last + 1 + _CROWD_AFTER)):
-        if s.boundary[k]:
-            break
-        if s.has(k, "crowd"):
+    sent = s.view.sent
+    # a count of people is a crowd too (تظاهر نحو مائتي شخص); a date between does not count
+    counted = {s.view.tok_index(q.start) for q in s.doc.quantities
+               if sent.start <= q.start < sent.end and q.unit in _CROWD_UNITS}
+    dated = {k for t in _sentence_times(s) for k in range(s.view.tok_index(t.start), s.view.tok_index(t.end - 1) + 1)}
+    k, seen = h.last + 1, 0
+    while k < n and seen < _CROWD_AFTER and not s.boundary[k]:
+        if s.has(k, "crowd") or k in counted:
             return k
+        seen += k not in dated
+        k += 1
     for k in range(h.first - 1, max(-1, h.first - 1 - _CROWD_BEFORE), -1):
         if s.boundary[k]:
             break
-        if s.has(k, "crowd"):
+        if s.has(k, "crowd") or k in counted:
             return k
     return None
 
 
+_CROWD_UNITS = frozenset({"people", "protesters", "civilians"})
 _CASUALTY_UNITS = frozenset({"dead", "killed", "injured", "wounded", "arrested", "people", "civilians",
                              "troops", "protesters"})
 
@@ -838,15 +898,17 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
         if _nominal(s, h):
             if _topic(s, h) or not _anchored(s, h):
                 return None  # a named event (قضية اغتيال X, the protests) recalled, not reported
-        elif rule.type in _MATERIAL and (_relative(s, h) or _imperfect(s, h)):
+        elif rule.type in _ACTS and (_relative(s, h) or _imperfect(s, h)):
             # "the minister who was killed in May", "they kill and weep": a description or a
             # habit, not the act reported (an attack noun heading the clause carries the event)
             return None
         if _past(s, h):
             return None  # history (اغتيال السادات عام 1981) told as background
     crowd = _crowd(s, h) if rule.subject == "crowd" or rule.type in _CROWD_TYPES else None
-    if rule.subject == "crowd" and crowd is None:
-        return None  # تجمع، خرج، رفعوا: a protest only when a crowd does it
+    if rule.subject == "crowd" and (crowd is None or _enclitic(s, h)):
+        # تجمع، خرج، رفعوا: a protest only when a crowd does it; these verbs take no object, so
+        # with a pronoun glued on they are nouns (تجمعهم: their gathering)
+        return None
     typ, rule_id, confidence = rule.type, rule.id, rule.confidence
     source_g, target_g = _arguments(s, h, rule)
     if neg is not None:

@@ -135,6 +135,33 @@ class _Done:
         return False
 
 
+def _mb(size: str) -> int:
+    s = size.strip().upper().removesuffix("B")
+    factor = {"K": 1 / 1024, "M": 1, "G": 1024}.get(s[-1:], None)
+    return max(1, int(float(s[:-1]) * factor)) if factor else max(1, int(float(s)) // (1024 * 1024))
+
+
+def _write(store: Store, docs: list[DocRows], fails: list[Failure], limit: list[int]) -> tuple[int, int, int]:
+    """``store.write``; when the capped buffer pool is too small for a batch, double it and retry
+    (the failed transaction was rolled back, so nothing is written twice)."""
+    import duckdb
+
+    while True:
+        try:
+            return store.write(docs, fails)
+        except duckdb.OutOfMemoryException:
+            if not limit[0] or limit[0] >= 4096:
+                raise
+            limit[0] *= 2
+            log.info("raising the ingest memory limit to %d MB", limit[0])
+            store.con.execute(f"SET memory_limit = '{limit[0]}MB'")
+
+
+def _new_pool(workers: int, worker_chunks: int | None) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_init_worker, max_tasks_per_child=worker_chunks)
+
+
 def _rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024.0
 
@@ -151,16 +178,20 @@ def ingest(
     progress: Callable[[IngestStats], None] | None = None,
     on_failure: Callable[[Failure], None] | None = None,
     memory_limit: str | None = "32MB",
+    worker_chunks: int | None = 100,
 ) -> IngestStats:
     """Analyze every record of ``paths`` and store it; see the module docstring.
 
     ``memory_limit`` caps DuckDB's buffer pool while ingesting (it would otherwise keep the
-    pages it wrote, and the writer would grow with the database).
+    pages it wrote, and the writer would grow with the database). A worker is replaced after
+    ``worker_chunks`` chunks, so that whatever the stages cache or fragment stays bounded
+    however long the ingest runs (a new worker costs about a second).
     """
     stats = IngestStats()
+    limit = [_mb(memory_limit)] if memory_limit else [0]
     if memory_limit:
-        store.con.execute(f"SET memory_limit = '{memory_limit}'")
-        store.con.execute("SET checkpoint_threshold = '8MB'")
+        store.con.execute(f"SET memory_limit = '{limit[0]}MB'")
+        pass
     t0 = time.perf_counter()
     items = (it for p in paths for it in iter_items(os.fspath(p), text_field))
     inflight: set[str] = set()
@@ -171,8 +202,7 @@ def ingest(
     last_commit = time.perf_counter()
     pool: ProcessPoolExecutor | None = None
     if workers > 0:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_worker)
+        pool = _new_pool(workers, worker_chunks)
     max_pending = max(2, workers * 4)
     broken = [0]  # pools broken in a row
 
@@ -185,7 +215,7 @@ def ingest(
     def flush() -> None:
         nonlocal last_commit
         if buf_docs or buf_fail:
-            n_docs, n_events, n_clusters = store.write(buf_docs, buf_fail)
+            n_docs, n_events, n_clusters = _write(store, buf_docs, buf_fail, limit)
             stats.stored += n_docs
             stats.skipped += len(buf_docs) - n_docs
             stats.events += n_events
@@ -221,9 +251,7 @@ def ingest(
                     fail((origin, None, "worker", "the worker process died while analyzing it; rerun to retry"))
                 if pool is not None:
                     pool.shutdown(wait=False, cancel_futures=True)
-                    pool = ProcessPoolExecutor(max_workers=workers,
-                                               mp_context=multiprocessing.get_context("spawn"),
-                                               initializer=_init_worker)
+                    pool = _new_pool(workers, worker_chunks)
                     _resubmit()
                 continue
             broken[0] = 0

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -146,41 +146,16 @@ def _document(rec: dict[str, Any]) -> Any:
     return doc
 
 
-def _flat(rec: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in rec.items():
-        if k in ("source", "target", "location"):
-            for kk, vv in (v or {}).items():
-                out[f"{k}_{kk}"] = vv
-        elif isinstance(v, list):
-            out[k] = ";".join(str(x) for x in v)
-        elif isinstance(v, dict):
-            out[k] = json.dumps(v, ensure_ascii=False)
-        else:
-            out[k] = v
-    return out
-
-
-CSV_COLUMNS = [
-    "id", "date", "date_grain", "type", "mode", "context", "cameo", "goldstein", "quad",
-    "source_actor", "source_text", "source_country", "source_sector",
-    "target_actor", "target_text", "target_country", "target_sector",
-    "location_name", "location_country", "location_lat", "location_lon", "location_geonameid",
-    "negated", "modality", "confidence", "rule", "sentence", "trigger", "doc_id", "event_id",
-    "url", "title", "lang", "langs", "num_mentions", "num_articles", "num_sources",
-]
-
-
-def _csv(records: list[dict[str, Any]]) -> Iterator[str]:
+def _csv(rows: list[tuple[Any, ...]]) -> Iterator[str]:
+    """CSV text (header: queries.CSV_COLUMNS), a chunk at a time."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    for i, rec in enumerate(records):
-        writer.writerow(_flat(rec))
-        if i % 500 == 499:
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
+    writer = csv.writer(buf)
+    writer.writerow(queries.CSV_COLUMNS)
+    for i in range(0, len(rows), 500):
+        writer.writerows(rows[i:i + 500])
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
     yield buf.getvalue()
 
 
@@ -307,11 +282,10 @@ def create_app(db: str | Path | Store, *, allow_ingest: bool = False,
     ) -> Response:
         f = Filters(since=since, until=until, actor=actor, country=country, type=type,
                     min_confidence=min_confidence, text=text)
-        if format == "csv":
-            n = limit if limit is not None else 10 ** 9
-            _, recs = queries.events_page(store, f, limit=n, offset=offset, sort=sort)
-            return Response("".join(_csv(recs)), media_type="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": 'attachment; filename="rasad-events.csv"'})
+        if format == "csv":  # every matching event unless a limit is given
+            rows = queries.csv_rows(store, f, limit=limit, offset=offset, sort=sort)
+            return StreamingResponse(_csv(rows), media_type="text/csv; charset=utf-8",
+                                     headers={"Content-Disposition": 'attachment; filename="rasad-events.csv"'})
         n = limit if limit is not None else 50
         total, recs = queries.events_page(store, f, limit=n, offset=offset, sort=sort)
         return JSONResponse({"total": total, "limit": n, "offset": offset, "sort": sort,

@@ -403,14 +403,14 @@ function nextBucket(key, unit) {
   return d.toISOString().slice(0, 10);
 }
 
-function pickUnit(days) {
-  // the span that counts is the active one: a long silence becomes a gap, not a year of empty bars
-  let span = 0;
-  for (let i = 1; i < days.length; i++) span += Math.min(31, (Date.parse(days[i]) - Date.parse(days[i - 1])) / 864e5);
-  if (span <= 62) return "day";
-  if (days <= 400) return "week";
-  if (days <= 366 * 12) return "month";
-  return "year";
+function prevBucket(key, unit) {
+  if (unit === "month") {
+    const [y, m] = key.split("-").map(Number);
+    return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
+  }
+  const d = new Date(key + "T00:00:00Z");
+  d.setUTCDate(d.getUTCDate() - (unit === "week" ? 7 : 1));
+  return d.toISOString().slice(0, 10);
 }
 
 async function showTimeline(params) {
@@ -421,7 +421,7 @@ async function showTimeline(params) {
   if (!rows.length) { box.append(h("div", { class: "empty" }, "No dated events match these filters.")); clear($("#timeline-legend")); return; }
   const days = [...new Set(rows.map((r) => r.day))].sort();
   let unit = $("#timeline-bucket").value;
-  if (unit === "auto") unit = pickUnit(days);
+  if (unit === "auto") unit = ["day", "week", "month", "year"].find((u) => new Set(days.map((d) => bucketOf(d, u))).size <= 60) || "year";
   // buckets with events, the short empty runs between them, and one "gap" slot for a long one
   const used = [...new Set(days.map((d) => bucketOf(d, unit)))].sort();
   const keys = [];
@@ -436,6 +436,15 @@ async function showTimeline(params) {
     }
     keys.push(key);
   });
+  // a few empty buckets either side when there are only a few, so one bar is not the whole width
+  if (unit !== "year") {
+    while (keys.length < 7) {
+      const before = prevBucket(keys[0], unit);
+      keys.unshift(before);
+      for (const g of [...gaps]) { gaps.delete(g); gaps.add(g + 1); }
+      if (keys.length < 7) keys.push(nextBucket(keys[keys.length - 1], unit));
+    }
+  }
   const idx = new Map(keys.map((x, i) => [x, i]));
   const series = by === "quad" ? [1, 2, 3, 4].map(String) : state.types.map((t) => t.type);
   const colour = (key) => (by === "quad" ? QUAD_COLOURS[key] : state.typeColour[key] || "#999");
@@ -472,7 +481,8 @@ async function showTimeline(params) {
     for (const ser of series) {
       const n = counts[i][ser];
       if (!n) continue;
-      const rect = s("rect", { x: L + i * bw + bw * 0.1, width: Math.max(1, bw * 0.8), y: y(acc + n), height: y(acc) - y(acc + n), fill: colour(ser) });
+      const w = Math.min(48, Math.max(1, bw * 0.8));
+      const rect = s("rect", { x: L + i * bw + (bw - w) / 2, width: w, y: y(acc + n), height: y(acc) - y(acc + n), fill: colour(ser) });
       rect.append(svgTitle(`${key} · ${label(ser)}: ${n}`));
       svg.append(rect);
       acc += n;
@@ -495,7 +505,8 @@ async function showTimeline(params) {
     svg.append(dot);
   });
   svg.append(s("path", { class: "gline", d: path.trim().replace(/ +/g, " ") }));
-  svg.append(s("text", { x: L, y: H - 6 }, `${data.total} events · ${unit} buckets · Goldstein mean ${fmt(data.goldstein_mean, 1)} (line, right axis)`));
+  const dated = rows.reduce((a, r) => a + r.n, 0);
+  svg.append(s("text", { x: L, y: H - 6 }, `${dated} of ${data.total} events dated to the day · ${unit} buckets · Goldstein mean ${fmt(data.goldstein_mean, 1)} (line, right axis)`));
   box.append(svg);
   const legend = clear($("#timeline-legend"));
   const present = new Set(rows.map((r) => (by === "quad" ? String(r.quad) : r.type)));
@@ -575,7 +586,7 @@ async function showNetwork(params) {
 
 function layout(nodes, links, W, H) {
   // a small force layout: repulsion between all nodes, springs along edges, pull to the centre
-  const k = Math.sqrt((W * H) / Math.max(1, nodes.length)) * 0.4;
+  const k = Math.sqrt((W * H) / Math.max(1, nodes.length)) * 0.5;
   const far2 = (3 * k) * (3 * k);
   for (let it = 0; it < 300; it++) {
     const temp = 30 * (1 - it / 300) + 1;
@@ -598,19 +609,20 @@ function layout(nodes, links, W, H) {
       a.vx -= dx * f; a.vy -= dy * f; b.vx += dx * f; b.vy += dy * f;
     }
     for (const a of nodes) {
-      a.vx += (W / 2 - a.x) * 0.15; a.vy += (H / 2 - a.y) * 0.15;
+      a.vx += (W / 2 - a.x) * 0.1; a.vy += (H / 2 - a.y) * 0.1;
       const v = Math.hypot(a.vx, a.vy) || 1;
       a.x += (a.vx / v) * Math.min(v, temp);
       a.y += (a.vy / v) * Math.min(v, temp);
     }
   }
-  // fit the drawing into the frame, keeping its proportions
   const xs = nodes.map((a) => a.x), ys = nodes.map((a) => a.y);
   const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
-  const sc = Math.min((W - 160) / Math.max(1, x1 - x0), (H - 100) / Math.max(1, y1 - y0), 3);
+  // fill the wide frame: x may stretch up to twice as much as y
+  const sy = Math.min((H - 100) / Math.max(1, y1 - y0), 3);
+  const sx = Math.min((W - 160) / Math.max(1, x1 - x0), 2 * sy);
   for (const a of nodes) {
-    a.x = W / 2 + (a.x - (x0 + x1) / 2) * sc;
-    a.y = H / 2 + 10 + (a.y - (y0 + y1) / 2) * sc;
+    a.x = W / 2 + (a.x - (x0 + x1) / 2) * sx;
+    a.y = H / 2 + 10 + (a.y - (y0 + y1) / 2) * sy;
   }
 }
 
@@ -656,21 +668,29 @@ async function showMap(params) {
   const has = new Set(data.places.map((p) => p.country));
   const scale = (x1 - x0) / 1100;
   for (const c of world.countries) {
-    const p = s("path", { class: "map-country" + (has.has(c.iso3) ? " has" : ""), d: c.d, "stroke-width": (0.8 * scale).toFixed(2) });
+    const p = s("path", { class: "map-country" + (has.has(c.iso3) ? " has" : ""), d: c.d });
+    p.style.strokeWidth = `${(0.8 * scale).toFixed(2)}px`;
     p.append(svgTitle(`${c.name}${c.iso3 ? " (" + c.iso3 + ")" : ""}`));
     svg.append(p);
   }
   const maxN = Math.max(1, ...pts.map((p) => p.n));
+  const labels = [];
   for (const p of pts) {
     const coop = p.cooperation > p.conflict;
-    const r = (5 + 18 * Math.sqrt(p.n / maxN)) * scale;
-    const c = s("circle", { class: "map-point" + (p.centroid ? " centroid" : ""), cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: r.toFixed(1), fill: coop ? "#2e7d32" : p.conflict ? "#c62828" : "#667085", "stroke-width": scale.toFixed(2), "data-country": p.country || "" });
+    const r = (4 + 13 * Math.sqrt(p.n / maxN)) * scale;
+    const c = s("circle", { class: "map-point" + (p.centroid ? " centroid" : ""), cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: r.toFixed(1), fill: coop ? "#2e7d32" : p.conflict ? "#c62828" : "#667085", "data-country": p.country || "" });
+    c.style.strokeWidth = `${scale.toFixed(2)}px`;
+    if (p.centroid) c.style.strokeDasharray = `${(2 * scale).toFixed(1)} ${(2 * scale).toFixed(1)}`;
     const where = [...new Set(p.names)].join(", ") || p.country || "?";
     c.append(svgTitle(`${where}${p.country ? " (" + p.country + ")" : ""}: ${p.n} events, ${p.cooperation} cooperation, ${p.conflict} conflict${p.centroid ? " · placed at the country's centre" : ""}`));
     if (p.country) c.addEventListener("click", () => go("events", withParam(withParam(filterParams(route().params), "country", p.country), "offset", null)));
     svg.append(c);
-    svg.append(s("text", { class: "map-label", x: (p.x + r + 2 * scale).toFixed(1), y: (p.y + 4 * scale).toFixed(1), "font-size": (11 * scale).toFixed(1), "stroke-width": (3 * scale).toFixed(1) }, `${p.country || where} ${p.n}`));
+    const label = s("text", { class: "map-label", x: (p.x + r + 2 * scale).toFixed(1), y: (p.y + 4 * scale).toFixed(1) }, `${p.country || where} ${p.n}`);
+    label.style.fontSize = `${(11 * scale).toFixed(1)}px`;  // CSSOM: the stylesheet's 11px is for screen-sized charts
+    label.style.strokeWidth = `${(3 * scale).toFixed(1)}px`;
+    if (labels.length < 30) labels.push(label);  // the busiest places: the rest have a tooltip
   }
+  svg.append(...labels);
   box.append(svg);
   $("#map-note").textContent = pts.length
     ? `${data.places.reduce((a, p) => a + p.n, 0)} located events; ${atCentroid} without coordinates are drawn at their country's centre (dashed). Green: mostly cooperation, red: conflict. Click a dot to filter.`

@@ -446,3 +446,26 @@ def test_kill_9_then_rerun_equals_an_uninterrupted_run(shared, tmp_path):
     with open_store(whole) as s:
         ingest(s, [src], workers=0, text_field="content")
     assert dump(killed) == dump(whole)
+
+
+def test_a_too_small_memory_cap_is_raised_not_fatal(shared, tmp_path):
+    src = corpus_sample(shared, tmp_path, 6)
+    with open_store(tmp_path / "oom.duckdb") as s:
+        st = ingest(s, [src], workers=0, text_field="content", memory_limit="1MB")
+        assert st.stored + st.failed == 6 and s.count("documents") == st.stored
+        assert s.count("events") == st.events == s.count("cluster_members")
+
+
+def test_a_document_the_schema_refuses_is_recorded(tmp_path, monkeypatch):
+    from rasad.store import ingest as ingest_mod
+
+    docs = [make_doc("ok1", [ev()]), make_doc("dup", [ev("e1"), ev("e1")]), make_doc("ok2", [ev()])]
+    monkeypatch.setattr(ingest_mod, "iter_items", lambda path, field: iter(docs))
+    monkeypatch.setattr(ingest_mod, "analyze_chunk",
+                        lambda items: [("ok", ingest_mod.doc_rows(d)) for d in items])
+    with open_store(tmp_path / "r.duckdb") as s:
+        st = ingest(s, ["x"], workers=0)
+        assert (st.stored, st.failed, st.skipped) == (2, 1, 0)
+        [(origin, stage)] = s.con.execute("SELECT origin, stage FROM failures").fetchall()
+        assert (origin, stage) == ("test:dup", "store")
+        assert s.count("events") == 2 == s.count("cluster_members")

@@ -6,6 +6,15 @@ found on clitic-stripped tokens; each trigger's frame says where its source and 
 boundaries). Precision comes first: a negated trigger is not an event (a negated intention is
 a REJECT), the content of a request is not an event of its own, and nothing is coded from
 captions, bylines or boilerplate.
+
+An act is coded only when the sentence reports it happening. A verbal noun (هجوم، اغتيال،
+مظاهرة) needs an anchor — casualties counted, a date right after it, or a verb next to it that
+reports it (اندلعت، وقع، تعرض) — and is no event when a topic noun governs it (جريمة اغتيال X،
+وقف إطلاق الصواريخ). Material acts that may, will or would happen, are planned or asked about
+are dropped; an attack or protest verb in a relative clause (الذي اغتيل) or the imperfect
+(يقتلون) describes or tells a habit; an act dated more than a year before publication is
+history. Protests and bombings often name no political actor: a crowd (تظاهر آلاف) is then the
+source, and an attack counting victims needs no actor at all (rules marked ``actorless``).
 """
 
 from __future__ import annotations
@@ -47,7 +56,7 @@ _STALE_DAYS = 365
 # a threat, a request — are made by saying what may happen, so they are not among them)
 _MATERIAL = frozenset({"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "SANCTION", "AID", "RETREAT"})
 # sudden acts, reported in the past tense: their imperfect is a habit, their relative clause a
-# description (a deployment in the imperfect is a state that holds: تنتشر القوات)
+# description (a deployment in the imperfect is a state that holds: ينتشر الجنود)
 _ACTS = frozenset({"ASSAULT", "PROTEST"})
 _CROWD_TYPES = frozenset({"PROTEST"})  # a crowd with no political actor named may be their source
 
@@ -90,16 +99,16 @@ class Lexicon:
     location_clitics: frozenset[str]
     cues: CueWords
     firsts: dict[str, frozenset[str]]  # rule id -> the first words of its forms
-    future: Future
+    morph: Morphology
 
 
 @dataclass(frozen=True, slots=True)
-class Future:
-    """How a verb is marked future: a prefix before a present-tense verb (س + يتظاهرون)."""
+class Morphology:
+    """What a trigger word's shape tells (event_frames.yaml): tense, and noun or verb."""
 
-    prefix: str = ""
-    present: tuple[str, ...] = ()
-    conj: tuple[str, ...] = ()  # conjunctions that may come before it (وسيتظاهرون)
+    future: str = ""  # a prefix before a present-tense verb marks the future (س + يتظاهرون)
+    present: tuple[str, ...] = ()  # present-tense prefixes (ي، ت، ن)
+    conj: tuple[str, ...] = ()  # conjunctions that may come first (وسيتظاهرون)
     noun_proclitics: tuple[str, ...] = ()  # prepositions glued only to nouns (باغتيال)
     imperfect: tuple[str, ...] = ()  # prefixes only an imperfect verb begins with (يقتلون)
     noun_rules: bool = False  # a pos: noun rule's forms are all nouns (not so in English: bombed)
@@ -194,19 +203,21 @@ def lexicon(lang: str) -> Lexicon:
         idx.add_all(d.get("forms") or (), r)
         firsts.setdefault(r.id, set()).update(normalize_str(str(f).split()[0]) for f in d.get("forms") or ())
     fut = frames.get("future") or {}
-    cues = CueWords(lang, tuple(normalize_str(str(x)) for x in fut.get("conjunctions") or ()))
+    conj = _norms(fut.get("conjunctions"))
+    cues = CueWords(lang, conj)
     for key, kind in _CUE_KEYS.items():
         cues.add(data.get(key), kind)
     for key, kind in _FRAME_KEYS.items():
         cues.add(frames.get(key), kind)
-    future = Future(normalize_str(str(fut.get("prefix") or "")),
-                    tuple(normalize_str(str(x)) for x in fut.get("present") or ()),
-                    tuple(normalize_str(str(x)) for x in fut.get("conjunctions") or ()),
-                    tuple(normalize_str(str(x)) for x in frames.get("noun_proclitics") or ()),
-                    tuple(normalize_str(str(x)) for x in fut.get("imperfect") or ()),
-                    bool(frames.get("noun_rules_are_nominal")))
+    morph = Morphology(normalize_str(str(fut.get("prefix") or "")), _norms(fut.get("present")), conj,
+                       _norms(frames.get("noun_proclitics")), _norms(fut.get("imperfect")),
+                       bool(frames.get("noun_rules_are_nominal")))
     return Lexicon(idx, tuple(rules), word_set(frames.get("location_clitics") or ()), cues,
-                   {k: frozenset(v) for k, v in firsts.items()}, future)
+                   {k: frozenset(v) for k, v in firsts.items()}, morph)
+
+
+def _norms(items) -> tuple[str, ...]:
+    return tuple(normalize_str(str(x)) for x in items or ())
 
 
 @dataclass
@@ -530,20 +541,20 @@ def _negation(s: _Sent, h: Hit) -> int | None:
 
 def _nominal(s: _Sent, h: Hit) -> bool:
     """Whether the trigger reads as a noun: a noun rule, definite, or right after a preposition."""
-    if h.payload.pos == "noun" and s.lex.future.noun_rules:
+    if h.payload.pos == "noun" and s.lex.morph.noun_rules:
         return True
     prefix, _ = _definiteness(s.doc.lang or "ar")
     tok = s.toks[h.first]
     if prefix and any(v.startswith(prefix) for v in variants(tok.norm, s.doc.lang or "ar")[:3]):
         return True
     # a preposition glued to it (باغتيال، لقطع، للتظاهر): prepositions go before nouns, not verbs
-    if s.lex.future.noun_proclitics and _glued_prefix(s, h, s.lex.future.noun_proclitics):
+    if s.lex.morph.noun_proclitics and _glued_prefix(s, h, s.lex.morph.noun_proclitics):
         return True
     if h.first > 0 and s.has(h.first - 1, "nominal"):
         return True
     # coordinated with a nominal trigger right before it (اغتيال وقتل، القتل والخطف)
     prev = next((p for p in s.triggers if p.last == h.first - 1), None)
-    return prev is not None and any(s.toks[h.first].norm.startswith(c) for c in s.lex.future.conj[:1]) \
+    return prev is not None and any(s.toks[h.first].norm.startswith(c) for c in s.lex.morph.conj[:1]) \
         and _nominal(s, prev)
 
 
@@ -553,7 +564,7 @@ def _glued_prefix(s: _Sent, h: Hit, prefixes: tuple[str, ...]) -> bool:
     norm = s.toks[h.first].norm
     firsts = s.lex.firsts.get(h.payload.id, frozenset())
     lang = s.doc.lang or "ar"
-    for c in ("",) + s.lex.future.conj:
+    for c in ("",) + s.lex.morph.conj:
         if not norm.startswith(c) or norm[len(c):] in firsts:
             continue
         word = norm[len(c):]
@@ -569,7 +580,7 @@ def _anchored(s: _Sent, h: Hit) -> bool:
     reports the event happening (اندلعت احتجاجات، الهجوم الذي وقع، تعرض لهجوم)."""
     if _counts_casualties(s):
         return True
-    # a date that follows the noun in its clause dates the event (اغتيال X في بغداد في ديسمبر);
+    # a date that follows the noun in its clause dates the event (تفجير سوق في الموصل أمس);
     # one elsewhere in the sentence may date another act (أدان أمس الهجوم)
     for t in _sentence_times(s):
         k = s.view.tok_index(t.start)
@@ -588,13 +599,13 @@ def _light_verb(s: _Sent, k: int) -> bool:
     if not (s.has(k, "light") or s.has(k, "undergo")):
         return False
     norm = s.toks[k].norm
-    fut = s.lex.future
+    morph = s.lex.morph
     prefix, _ = _definiteness(s.doc.lang or "ar")
-    for c in ("",) + fut.conj:
+    for c in ("",) + morph.conj:
         if c and not norm.startswith(c):
             continue
         bare = norm[len(c):]
-        for p in fut.noun_proclitics + ((prefix,) if prefix else ()):
+        for p in morph.noun_proclitics + ((prefix,) if prefix else ()):
             words = s.lex.cues.words
             if bare.startswith(p) and words.get(bare[len(p):], set()) & _LIGHT_KINDS \
                     and not words.get(bare, set()) & _LIGHT_KINDS:
@@ -693,16 +704,16 @@ def _topic(s: _Sent, h: Hit) -> bool:
 def _future(s: _Sent, h: Hit) -> bool:
     """A verb trigger marked future (سيتظاهرون), or "may" or a subjunctive particle before a
     present verb (قد يقتل، أن تشن): what may or should happen has not happened."""
-    fut = s.lex.future
-    if not fut.prefix:
+    morph = s.lex.morph
+    if not morph.future:
         return False
     norm = s.toks[h.first].norm
-    if _glued_prefix(s, h, (fut.prefix,)) and any(
-            norm.startswith(c + fut.prefix + p) for c in ("",) + fut.conj for p in fut.present):
+    if _glued_prefix(s, h, (morph.future,)) and any(
+            norm.startswith(c + morph.future + p) for c in ("",) + morph.conj for p in morph.present):
         return True
     if h.first > 0 and (s.has(h.first - 1, "may") or s.has(h.first - 1, "subjunctive")):
-        return norm.startswith(fut.present) or any(norm.startswith(c) and norm[len(c):].startswith(fut.present)
-                                                   for c in fut.conj)
+        return norm.startswith(morph.present) or any(norm.startswith(c) and norm[len(c):].startswith(morph.present)
+                                                   for c in morph.conj)
     return False
 
 
@@ -720,7 +731,7 @@ def _imperfect(s: _Sent, h: Hit) -> bool:
     """A verb trigger in the imperfect (يقتلون، يهاجم): a habit or a circumstance, not a report.
 
     Only prefixes that cannot begin a past form count (ت begins both تقتل and تعرض)."""
-    prefixes = s.lex.future.imperfect
+    prefixes = s.lex.morph.imperfect
     if not prefixes:
         return False
     firsts = s.lex.firsts.get(h.payload.id, frozenset())
@@ -732,7 +743,7 @@ def _enclitic(s: _Sent, h: Hit) -> bool:
     """The trigger's first word is a form of its rule only with a pronoun taken off its end."""
     norm = s.toks[h.first].norm
     firsts = s.lex.firsts.get(h.payload.id, frozenset())
-    if norm in firsts or any(norm.startswith(c) and norm[len(c):] in firsts for c in s.lex.future.conj):
+    if norm in firsts or any(norm.startswith(c) and norm[len(c):] in firsts for c in s.lex.morph.conj):
         return False
     return any(v in firsts and not norm.endswith(v) for v in variants(norm, s.doc.lang or "ar"))
 
@@ -943,8 +954,8 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
         target = None
     if source is None and crowd is not None:
         # "تظاهر آلاف" names no political actor: the crowd itself is the source
-        a, b = toks[crowd].start, toks[crowd].end
-        source = EventActor(actor=None, text=doc.text[a:b], start=a, end=b)
+        c0, c1 = toks[crowd].start, toks[crowd].end
+        source = EventActor(actor=None, text=doc.text[c0:c1], start=c0, end=c1)
     if source is None and target is None and not (
             rule.actorless == "always" or (rule.actorless == "casualties" and _casualties(s))):
         return None  # no political actor in sight: a drought "threatens" crops, a team "attacks"
@@ -1000,7 +1011,8 @@ def _anaphora(events: list[Event], doc: Document) -> list[Event]:
             words = _bare_words(doc, e.trigger.start, e.sentence.end, 40)
             prev = next((p for p in cands if words & _bare_words(doc, p.trigger.start, p.trigger.end, 3)),
                         cands[0] if cands else None)
-            if prev is not None and (e.source is None or e.source.actor != prev.target.actor):
+            if prev is not None and prev.target is not None \
+                    and (e.source is None or e.source.actor != prev.target.actor):
                 e = replace(e, target=prev.target, rule=e.rule + "+anaphora",
                             confidence=round(max(0.05, e.confidence - 0.1), 2))
         out.append(e)

@@ -24,18 +24,21 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
+import duckdb
+
 from ..api import check_date, default_pipeline
 from ..doc import Document
 from ..errors import InputError, RasadError, StoreError
 from ..sources.html import HtmlRecord
 from ..sources.text import iter_items
 from .db import Store
-from .rows import DocRows, doc_rows
+from .rows import DOCUMENT_COLUMNS, DocRows, doc_rows
 
 log = logging.getLogger(__name__)
 
 # (origin, doc_id, stage, reason)
 Failure = tuple[str, str | None, str | None, str]
+_ORIGIN = [c for c, _ in DOCUMENT_COLUMNS].index("origin")
 
 
 @dataclass(slots=True)
@@ -141,14 +144,13 @@ def _mb(size: str) -> int:
     return max(1, int(float(s[:-1]) * factor)) if factor else max(1, int(float(s)) // (1024 * 1024))
 
 
-def _write(store: Store, docs: list[DocRows], fails: list[Failure], limit: list[int]) -> tuple[int, int, int]:
-    """``store.write``; when the capped buffer pool is too small for a batch, double it and retry
-    (the failed transaction was rolled back, so nothing is written twice)."""
-    import duckdb
-
+def _db(limit: list[int], fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` on the store; when the capped buffer pool is too small for it, double the
+    cap and retry (a failed write transaction was rolled back: nothing is written twice)."""
+    store = fn.__self__  # type: ignore[attr-defined]
     while True:
         try:
-            return store.write(docs, fails)
+            return fn(*args)
         except duckdb.OutOfMemoryException:
             if not limit[0] or limit[0] >= 4096:
                 raise
@@ -178,7 +180,7 @@ def ingest(
     progress: Callable[[IngestStats], None] | None = None,
     on_failure: Callable[[Failure], None] | None = None,
     memory_limit: str | None = "32MB",
-    worker_chunks: int | None = 100,
+    worker_chunks: int | None = 60,
 ) -> IngestStats:
     """Analyze every record of ``paths`` and store it; see the module docstring.
 
@@ -191,7 +193,6 @@ def ingest(
     limit = [_mb(memory_limit)] if memory_limit else [0]
     if memory_limit:
         store.con.execute(f"SET memory_limit = '{limit[0]}MB'")
-        pass
     t0 = time.perf_counter()
     items = (it for p in paths for it in iter_items(os.fspath(p), text_field))
     inflight: set[str] = set()
@@ -215,7 +216,29 @@ def ingest(
     def flush() -> None:
         nonlocal last_commit
         if buf_docs or buf_fail:
-            n_docs, n_events, n_clusters = _write(store, buf_docs, buf_fail, limit)
+            try:
+                n_docs, n_events, n_clusters = _db(limit, store.write, buf_docs, buf_fail)
+            except duckdb.OutOfMemoryException:
+                raise
+            except duckdb.Error:
+                # one document the schema refuses (a duplicate event id, say) must not sink the
+                # batch: write them one by one and record the one that fails
+                n_docs = n_events = n_clusters = 0
+                refused: list[Failure] = []
+                for d in buf_docs:
+                    try:
+                        a, b, c = _db(limit, store.write, [d], None)
+                    except duckdb.OutOfMemoryException:
+                        raise
+                    except duckdb.Error as exc:
+                        origin = str(d.document[_ORIGIN] or d.doc_id)
+                        refused.append((origin, d.doc_id, "store", str(exc).splitlines()[0]))
+                        continue
+                    n_docs, n_events, n_clusters = n_docs + a, n_events + b, n_clusters + c
+                for f in refused:
+                    fail(f)
+                _db(limit, store.write, [], buf_fail)
+                stats.skipped -= len(refused)  # counted as failed, not as already stored
             stats.stored += n_docs
             stats.skipped += len(buf_docs) - n_docs
             stats.events += n_events
@@ -284,7 +307,8 @@ def ingest(
                 else:
                     work.append(it)
             keys = [_key(it) for it in work]
-            stored = store.existing(
+            stored = _db(
+                limit, store.existing,
                 [k for k, it in zip(keys, work, strict=True) if not isinstance(it, HtmlRecord)],
                 [k for k, it in zip(keys, work, strict=True) if isinstance(it, HtmlRecord)],
             )
@@ -336,7 +360,6 @@ def ingest(
         if memory_limit:
             try:
                 store.con.execute("RESET memory_limit")
-                store.con.execute("RESET checkpoint_threshold")
             except Exception:  # the connection is gone (interrupted mid-statement)
                 pass
         stats.seconds = time.perf_counter() - t0

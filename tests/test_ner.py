@@ -14,7 +14,7 @@ from rasad.eval.conll import Score, chunks, evaluate_file, read_conll
 from rasad.ner import MODELS, Featurizer, Tagger, default_tagger, load_resources
 
 # measured with `.venv/bin/python scripts/train_ner.py` (see src/rasad/models/README.md)
-TEST_F1 = 0.0
+TEST_F1 = 0.7151
 FLOOR = TEST_F1 - 0.01
 
 

@@ -67,8 +67,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def _is_multi(path: str) -> bool:
     from pathlib import Path
 
+    from .sources.feeds import FEED_SUFFIXES
+    from .sources.text import JSONL_SUFFIXES
+    from .sources.warc import is_warc
+
+    # sources of many records: a bad record is reported and skipped, the rest go on
     p = Path(path)
-    return path != "-" and (p.is_dir() or p.suffix.lower() in (".jsonl", ".ndjson"))
+    return path != "-" and (p.is_dir() or p.suffix.lower() in JSONL_SUFFIXES + FEED_SUFFIXES or is_warc(p))
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -84,7 +89,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.what == "plover":
         from .eval.plover import main as plover_main
 
-        return plover_main(args.paths, limit=args.limit, as_json=args.json, verbose=args.verbose)
+        return plover_main(args.paths, limit=args.limit, as_json=args.json, verbose=args.verbose,
+                           split=args.split)
     if args.what == "ner":
         from .eval.conll import main as ner_main
 
@@ -118,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true", help="print a machine-readable summary")
     e.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N sentences (gsr, plover)")
     e.add_argument("--split", choices=("all", "dev", "test"), default="all",
-                   help="gsr: dev = even rows of each file, test = odd rows (held out)")
+                   help="gsr, plover: dev = even rows (sentences) of each file, test = odd rows (held out)")
     e.set_defaults(func=cmd_eval)
 
     t = sub.add_parser("tag", help="tag Arabic names in a CoNLL file (token first, one a line)")

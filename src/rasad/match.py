@@ -20,6 +20,9 @@ from .stages.normalize import normalize_str
 T = TypeVar("T")
 _NORM = operator.itemgetter(2)  # Token.norm
 
+# token forms whose lookups a PhraseIndex keeps (a corpus has more distinct forms than this)
+_CACHE_MAX = 100_000
+
 GAP = "*"  # in a multiword form: up to MAX_GAP tokens of anything
 MAX_GAP = 4
 
@@ -94,6 +97,7 @@ class PhraseIndex(Generic[T]):
         self._by_first: dict[str, list[tuple[tuple[str, ...], T]]] = {}
         # token form -> the entries any of its bare forms starts (most tokens start none)
         self._cache: dict[str, tuple[tuple[tuple[str, ...], T], ...]] = {}
+        self._starters: set[str] = set()  # the token forms in _cache that start an entry
 
     def add(self, form: str, payload: T) -> None:
         words = tuple(w if w == GAP else normalize_str(w) for w in form.split())
@@ -101,6 +105,7 @@ class PhraseIndex(Generic[T]):
             return
         self._by_first.setdefault(words[0], []).append((words, payload))
         self._cache.clear()
+        self._starters.clear()
 
     def add_all(self, forms: Iterable[str], payload: T) -> None:
         for f in forms:
@@ -109,16 +114,40 @@ class PhraseIndex(Generic[T]):
     def __bool__(self) -> bool:
         return bool(self._by_first)
 
+    def starters(self, norms: Iterable[str]) -> set[str]:
+        """The token forms among ``norms`` that start some entry."""
+        norms = set(norms)
+        self._learn(norms)
+        return self._starters.intersection(norms)
+
+    def _learn(self, norms: set[str]) -> None:
+        """Look up the forms not seen yet (the set of those seen is bounded)."""
+        cache = self._cache
+        new = norms.difference(cache)
+        if not new:
+            return
+        if len(cache) + len(new) > _CACHE_MAX:
+            cache.clear()
+            self._starters.clear()
+            new = norms
+        entries = self._entries
+        starters = self._starters
+        for norm in new:
+            found = cache[norm] = entries(norm)
+            if found:
+                starters.add(norm)
+
     def all_hits(self, toks: Sequence[Token], start: int = 0, end: int | None = None) -> list[Hit[T]]:
         """Every hit starting in ``toks[start:end]`` (overlapping ones included)."""
         end = len(toks) if end is None else end
-        cache = self._cache
         norms = list(map(_NORM, toks[start:end]))
-        for norm in set(norms).difference(cache):
-            cache[norm] = self._entries(norm)
+        self._learn(set(norms))
+        starters = self._starters
+        if starters.isdisjoint(norms):  # most sentences start no form
+            return []
         out: list[Hit[T]] = []
         for k, norm in enumerate(norms):
-            if cache[norm]:
+            if norm in starters:
                 out.extend(self.match_at(toks, start + k, end))
         return out
 
@@ -127,7 +156,11 @@ class PhraseIndex(Generic[T]):
         norm = toks[i].norm
         entries = self._cache.get(norm)
         if entries is None:
-            entries = self._cache[norm] = self._entries(norm)
+            entries = self._entries(norm)
+            if len(self._cache) < _CACHE_MAX:
+                self._cache[norm] = entries
+                if entries:
+                    self._starters.add(norm)
         if not entries:
             return []
         end = len(toks) if end is None else end

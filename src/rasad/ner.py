@@ -261,7 +261,8 @@ class Featurizer:
                     for tag in tags:
                         out[i].append("gB=" + tag)
                         for j in range(i + 1, i + n):
-                            out[j].append("gI=" + tag)
+                            if "gI=" + tag not in out[j]:  # phrases may overlap
+                                out[j].append("gI=" + tag)
                     break
         return out
 

@@ -28,6 +28,7 @@ from typing import Any
 from ..doc import Document, Event
 from ..errors import InputError
 from .golden import actor_attr, short
+from .gsr import split_rows
 
 # PLOVER 0.5 labels of the GSR file -> the current ontology's event types
 OLD_LABELS = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "FIGHT": "ASSAULT", "INVESTIGATE": "ACCUSE"}
@@ -183,13 +184,15 @@ class _Side:
 
 
 def evaluate(path: str | Path, limit: int | None = None,
-             analyze: Callable[..., Document] | None = None) -> dict[str, Any]:
-    """Score rasad's English events on the gold file; ``limit`` sentences for a quick run."""
+             analyze: Callable[..., Document] | None = None, split: str = "all") -> dict[str, Any]:
+    """Score rasad's English events on the gold file; ``limit`` sentences for a quick run;
+    ``split`` keeps the dev (even) or held-out test (odd) sentences, counted in file order."""
     if analyze is None:
         from ..api import analyze as _analyze
         analyze = _analyze
     gold = read_gold(path)
-    sents = gold.sentences[:limit] if limit else gold.sentences
+    sents = split_rows(gold.sentences, split)
+    sents = sents[:limit] if limit else sents
     found = Counter[str]()
     gold_n = Counter[str]()
     produced_n = Counter[str]()
@@ -241,7 +244,7 @@ def evaluate(path: str | Path, limit: int | None = None,
     per_type = [{"type": t, "gold": gold_n[t], "found": found[t], "produced": produced_n[t],
                  "correct": produced_ok[t]} for t in sorted(set(gold_n) | set(produced_n))]
     return {
-        "file": str(path), "scheme": gold.scheme, "limit": limit, "sentences": len(sents),
+        "file": str(path), "scheme": gold.scheme, "limit": limit, "split": split, "sentences": len(sents),
         "gold_events": n_gold, "found": n_found,
         "type_accuracy": round(n_found / n_gold, 4) if n_gold else None,
         "produced_events": n_produced, "correct_events": n_correct,
@@ -262,7 +265,8 @@ def print_report(res: dict[str, Any], verbose: bool = False) -> None:
 
     con = Console(highlight=False)
     what = "PLOVER type" if res["scheme"] == "plover" else "CAMEO root"
-    con.rule(f"[bold]{Path(res['file']).name}[/]  ({what}s, {res['sentences']} sentences)")
+    con.rule(f"[bold]{Path(res['file']).name}[/]  ({what}s, {res['sentences']} sentences, "
+             f"split: {res.get('split', 'all')})")
     t = Table("measure", "value", "of", title="summary", title_justify="left")
     t.add_row(f"{what} accuracy (recall)", f"[bold]{_fmt(res['type_accuracy'])}[/]",
               f"{res['found']}/{res['gold_events']} gold events")
@@ -287,9 +291,10 @@ def print_report(res: dict[str, Any], verbose: bool = False) -> None:
                   style="red", soft_wrap=True)
 
 
-def main(paths: list[str], limit: int | None = None, as_json: bool = False, verbose: bool = False) -> int:
+def main(paths: list[str], limit: int | None = None, as_json: bool = False, verbose: bool = False,
+         split: str = "all") -> int:
     """Score each file and print; 0 unless a file cannot be read."""
-    results = [evaluate(p, limit=limit) for p in paths]
+    results = [evaluate(p, limit=limit, split=split) for p in paths]
     if as_json:
         outs = []
         for res in results:

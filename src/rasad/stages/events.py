@@ -41,6 +41,7 @@ _WORD = re.compile(r"\w+")
 _SHORT_CUE = 2
 # window sizes, in tokens
 _NEG_WINDOW = 6
+_DENY_REACH = 8  # نفى + its subject + أن: the denial covers the clause after
 _SUBJECT_GAP = 3
 _OBJECT_GAP = 3
 _LEFT_REACH = 16
@@ -62,6 +63,15 @@ _CROWD_TYPES = frozenset({"PROTEST"})  # a crowd with no political actor named m
 
 # engine rules (not in the lexicon): their ids are recorded in events like lexicon ids
 NEGATED_INTENT = "engine.reject.negated-intention"
+INTENT = "engine.intent"
+OBLIGATION = "engine.request.obligation"
+# an act announced for the future or offered on a condition (will give, would meet if): a
+# cooperative act is an AGREE, a hostile one a THREATEN (CAMEO 03 and 13 mirror the codes of
+# the acts themselves); CAMEO root of the act -> the code of its announcement
+_INTENT = {"AID": "AGREE", "RETREAT": "AGREE", "CONCEDE": "AGREE", "COOPERATE": "AGREE", "SUPPORT": "AGREE",
+           "ASSAULT": "THREATEN", "COERCE": "THREATEN", "SANCTION": "THREATEN", "MOBILIZE": "THREATEN"}
+_INTENT_CAMEO = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035",
+                 "15": "138", "16": "131", "17": "132", "18": "138", "19": "138", "20": "138"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +110,9 @@ class Lexicon:
     cues: CueWords
     firsts: dict[str, frozenset[str]]  # rule id -> the first words of its forms
     morph: Morphology
+    coordinators: frozenset[str] = frozenset()  # and / و (glued to the next word in Arabic)
+    comitative: frozenset[str] = frozenset()  # with / مع: a rule taking its target so is reciprocal
+    genitive: frozenset[str] = frozenset()  # of: the assassination of a leader of X
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +168,8 @@ _FRAME_KEYS = {
     "light_verbs": "light", "noun_markers": "nominal", "topic_nouns": "topic", "crowd": "crowd",
     "victims": "victim", "since": "since", "may": "may", "relatives": "relative",
     "subjunctive": "subjunctive", "question": "question", "light_nouns": "light_noun",
-    "casualty_nouns": "casualty",
+    "casualty_nouns": "casualty", "consequence": "consequence", "coordinators": "coord",
+    "no_object": "no_object", "complementizers": "complementizer", "denial": "denial",
 }
 
 
@@ -202,6 +216,13 @@ def lexicon(lang: str) -> Lexicon:
         rules.append(r)
         idx.add_all(d.get("forms") or (), r)
         firsts.setdefault(r.id, set()).update(normalize_str(str(f).split()[0]) for f in d.get("forms") or ())
+    if frames.get("obligation"):
+        # "Y must return the helicopter", said X: X's demand of Y (CAMEO 100)
+        r = Rule(id=OBLIGATION, type="REQUEST", mode=None, context=(), cameo="100", pos="verb",
+                 frame="obliged", require_after=(), window=6, target_preps=frozenset(), confidence=0.6)
+        rules.append(r)
+        idx.add_all(frames["obligation"], r)
+        firsts[r.id] = {normalize_str(str(f).split()[0]) for f in frames["obligation"]}
     fut = frames.get("future") or {}
     conj = _norms(fut.get("conjunctions"))
     cues = CueWords(lang, conj)
@@ -213,7 +234,9 @@ def lexicon(lang: str) -> Lexicon:
                        _norms(frames.get("noun_proclitics")), _norms(fut.get("imperfect")),
                        bool(frames.get("noun_rules_are_nominal")))
     return Lexicon(idx, tuple(rules), word_set(frames.get("location_clitics") or ()), cues,
-                   {k: frozenset(v) for k, v in firsts.items()}, morph)
+                   {k: frozenset(v) for k, v in firsts.items()}, morph,
+                   word_set(frames.get("coordinators") or ()), word_set(frames.get("comitative") or ()),
+                   word_set(frames.get("genitive") or ()))
 
 
 def _norms(items) -> tuple[str, ...]:
@@ -268,6 +291,7 @@ class _Sent:
         self.location_clitics = lex.location_clitics
         self.kinds: dict[int, frozenset[str]] = {}
         self.cue_end: dict[tuple[int, str], int] = {}
+        self._victims: frozenset[int] | None = None
         if not self.triggers:
             self.boundary: list[bool] = []
             self.groups: list[_Group] = []
@@ -283,6 +307,14 @@ class _Sent:
             self.cue_end[(h.first, h.payload.kind)] = h.last
         self.boundary = [t.norm in _PUNCT_BOUNDARY or "boundary" in kinds.get(i, ()) for i, t in enumerate(self.toks)]
         self.groups = self._groups()
+
+    def victims(self) -> frozenset[int]:
+        """First tokens of counted groups that an attack verb's unmarked passive makes victims:
+        the number right after the verb (قتل خمسة جنود) or the counted noun right before a
+        participle with no object (10 soldiers killed in …)."""
+        if self._victims is None:
+            self._victims = _victim_groups(self)
+        return self._victims
 
     def has(self, i: int, kind: str) -> bool:
         k = self.kinds.get(i)
@@ -383,7 +415,7 @@ def _actor(doc: Document, g: _Group | None, s: _Sent | None = None) -> EventActo
     first = g.mentions[0]
     country = a.country if a else None
     start = first.start
-    if country is None and s is not None:
+    if country is None and s is not None and m.kind == "agent":
         # "US and allied forces": the country named just before the coordination
         prev = next((p for p in reversed(s.groups) if p.last < g.first), None)
         if prev is not None and g.first - prev.last <= 3 and prev.mentions[-1].kind == "country":
@@ -410,10 +442,81 @@ def _preceded_by(s: _Sent, g: _Group, words: frozenset[str]) -> bool:
     return k >= 0 and (s.toks[k].norm in words or has_variant(s.toks[k], words, s.doc.lang or "ar"))
 
 
+# events two parties do together: with a coordinated subject (Iran and the EU held talks) the
+# first conjunct is the source, the second the target
+_SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+
+
 def _arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Group | None]:
+    source, target = _frame_arguments(s, h, rule)
+    if rule.type == "ASSAULT" and source is not None and source.first in s.victims():
+        # قتل خمسة جنود، ten soldiers killed in …: the counted are the victims, whoever killed them
+        agent = _agent_group(s, h.last)
+        return agent if agent is not source else None, target or source
+    if source is not None and target is None and (
+            rule.type in _SYMMETRIC or (rule.target_preps & s.lex.comitative)):
+        # a reciprocal event (met, agreed, clashed with …): "X and Y met" is X meeting Y
+        prev = _conjunct_before(s, source)
+        if prev is not None:
+            return prev, source
+        nxt = _conjunct_after(s, source)
+        if nxt is not None:
+            return source, nxt
+    return source, target
+
+
+def _victim_groups(s: _Sent) -> frozenset[int]:
+    sent = s.view.sent
+    counted: dict[int, int] = {}  # token after a number -> the number's first token
+    for q in s.doc.quantities:
+        if sent.start <= q.start < sent.end:
+            counted[s.view.tok_index(q.end - 1) + 1] = s.view.tok_index(q.start)
+    if not counted:
+        return frozenset()
+    n = len(s.toks)
+    out = set()
+    for h in s.triggers:
+        if h.payload.type != "ASSAULT" or h.payload.pos == "noun":
+            continue
+        for g in s.groups:
+            q0 = counted.get(g.first)
+            if q0 is None:
+                continue
+            if q0 == h.last + 1 and not _nominal(s, h):
+                out.add(g.first)  # verb, number, noun: قتل خمسة جنود
+            elif g.last == h.first - 1 and (h.last == n - 1 or s.boundary[h.last + 1]
+                                             or s.has(h.last + 1, "no_object")):
+                out.add(g.first)  # number, noun, participle with no object: 10 soldiers killed in …
+    return frozenset(out)
+
+
+def _coordinated(s: _Sent, a: _Group, b: _Group) -> bool:
+    """Whether group ``b`` is coordinated with the group ``a`` before it: "X and (the) Y", or a
+    conjunction glued to Y's word (مصر وإسرائيل)."""
+    gap = b.first - a.last - 1
+    if gap == 0:
+        return bool(s.lex.coordinators) and _glued(s, b, s.lex.coordinators)
+    if not 1 <= gap <= 2 or not s.has(a.last + 1, "coord"):
+        return False
+    return gap == 1 or not s.boundary[a.last + 2]
+
+
+def _conjunct_before(s: _Sent, g: _Group) -> _Group | None:
+    prev = next((p for p in reversed(s.groups) if p.last < g.first), None)
+    return prev if prev is not None and not prev.location and _coordinated(s, prev, g) else None
+
+
+def _conjunct_after(s: _Sent, g: _Group) -> _Group | None:
+    nxt = next((p for p in s.groups if p.first > g.last), None)
+    return nxt if nxt is not None and not nxt.location and _coordinated(s, g, nxt) else None
+
+
+def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Group | None]:
     doc = s.doc
     lang = doc.lang or "ar"
     frame = rule.frame
+    if frame == "obliged":
+        return _obliged(s, h, lang)
     undergo_at = None
     for k in range(max(0, h.first - 4), h.first):
         if s.has(k, "undergo"):
@@ -448,7 +551,8 @@ def _arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Group | No
                 target = g
                 break
             # English genitives run longer: the assassination of a leader of X
-            limit = _OBJECT_GAP + (6 if any(s.toks[k].norm == "of" for k in range(h.last + 1, g.first)) else 0)
+            limit = _OBJECT_GAP + (6 if any(s.toks[k].norm in s.lex.genitive for k in range(h.last + 1, g.first))
+                                   else 0)
             if gap <= limit and not s.has(g.first - 1, "agent"):
                 target = g
                 break
@@ -478,7 +582,36 @@ def _arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Group | No
         if rule.type in _SELF_MOVING:
             return subj, None  # forces were deployed: the forces move
         return None, subj  # passive without an agent: the subject undergoes
+    if target is None and rule.type in _COMPLEMENT_TAKERS:
+        target = _complement_subject(s, h.last + 1)
     return subj, target
+
+
+def _obliged(s: _Sent, h: Hit, lang: str) -> tuple[_Group | None, _Group | None]:
+    """Y must …: Y (its subject) is the target; the source is who says so — the subject of a
+    speech verb earlier in the sentence (the speaker of a quote is taken later)."""
+    target = _subject(s, h.first, _right_groups(s, h.last), lang)
+    if target is None:
+        return None, None
+    end = min(target.first, h.first)
+    for k in range(end - 1, -1, -1):
+        if s.has(k, "reported"):
+            src = _subject(s, k, [g for g in _right_groups(s, k) if g.last < end], lang)
+            return (src if src is not target else None), target
+    return None, target
+
+
+def _complement_subject(s: _Sent, k: int) -> _Group | None:
+    """The subject of the clause a complementizer opens right after a request or accusation:
+    what is demanded, alleged or threatened is about it (demanded that the US cancel …)."""
+    if k >= len(s.toks) or not (s.has(k, "complementizer") or s.has(k, "demand")):
+        return None
+    for g in s.groups:
+        if g.first > k + 3:
+            break
+        if g.first > k and not g.location and not any(s.toks[j].norm in _PUNCT_BOUNDARY for j in range(k, g.first)):
+            return g
+    return None
 
 
 def _glued(s: _Sent, g: _Group, words: frozenset[str]) -> bool:
@@ -524,6 +657,10 @@ def _negation(s: _Sent, h: Hit) -> int | None:
             neg = next((j for j in range(k - 1, max(-1, k - 3), -1) if s.has(j, "negation")), None)
             if neg is not None and s.toks[k].norm not in _PUNCT_BOUNDARY:
                 return neg
+            if s.has(k, "complementizer"):
+                neg = _denial_before(s, k)
+                if neg is not None:
+                    return neg
             break
         if s.has(k, "negation"):
             if h.first - k <= _NEG_WINDOW:
@@ -536,6 +673,18 @@ def _negation(s: _Sent, h: Hit) -> int | None:
     for k in range(h.first - 1, -1, -1):
         if s.has(k, "negation") and any(s.has(q, "quantifier") for q in range(k, min(k + 4, h.first))):
             return k
+    return None
+
+
+def _denial_before(s: _Sent, k: int) -> int | None:
+    """A verb of denial whose subject stands between it and the complementizer at ``k``
+    (نفى المتحدث باسم الحكومة أن …, the ministry denied reports that …) — itself not negated
+    (لم ينف أن: did not deny that)."""
+    for j in range(k - 1, max(-1, k - 1 - _DENY_REACH), -1):
+        if s.boundary[j]:
+            return None
+        if s.has(j, "denial"):
+            return None if j > 0 and s.has(j - 1, "negation") else j
     return None
 
 
@@ -714,6 +863,18 @@ def _future(s: _Sent, h: Hit) -> bool:
     if h.first > 0 and (s.has(h.first - 1, "may") or s.has(h.first - 1, "subjunctive")):
         return norm.startswith(morph.present) or any(norm.startswith(c) and norm[len(c):].startswith(morph.present)
                                                    for c in morph.conj)
+    return False
+
+
+def _conditional(s: _Sent, lo: int, hi: int) -> bool:
+    """The nearest hypothetical cue before the trigger states a consequence (would), not a
+    condition (if) or a guess (could): what an actor would do on a condition it sets is an
+    offer or a threat; what happens if … is not."""
+    for k in range(hi - 1, lo - 1, -1):
+        if s.has(k, "consequence"):
+            return True
+        if s.has(k, "hypothetical"):
+            return False
     return False
 
 
@@ -932,7 +1093,9 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
     clause0 = s.clause_start(h.first)
     trig_start, trig_end = toks[h.first].start, toks[h.last].end
     quote = _quote_at(doc, trig_start)
-    if _between(s, clause0, h.first, "hypothetical") or _future(s, h) or _question(s):
+    question = _question(s)
+    conditional = _conditional(s, clause0, h.first) or _future(s, h)
+    if conditional or question or _between(s, clause0, h.first, "hypothetical"):
         modality = "hypothetical"
     elif neg is None and _between(s, max(clause0, h.first - 4), h.first, "intention"):
         modality = "intended"
@@ -940,6 +1103,13 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
         modality = "reported"
     else:
         modality = "asserted"
+    cameo_code = rule.cameo if typ == rule.type else None
+    if neg is None and typ in _INTENT and not question and (modality == "intended" or conditional) \
+            and not _nominal(s, h):
+        # what an actor says it will or would do is a promise or a threat, not the act: CAMEO 03
+        # (intent to cooperate: will give aid, would meet) and 13 (will impose a curfew)
+        typ, rule_id, confidence = _INTENT[typ], f"{INTENT}<{rule.id}", confidence - 0.1
+        cameo_code = _INTENT_CAMEO.get((rule.cameo or "")[:2])
     source = _actor(doc, source_g, s)
     target = _actor(doc, target_g, s)
     speaker = quote.speaker if quote else None
@@ -950,6 +1120,8 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
                             country=a.country if a else None, sector=a.sector if a else None)
     if typ in _MATERIAL and modality in ("hypothetical", "intended"):
         return None  # an attack that may come, a protest planned: nothing has happened yet
+    if source is None and (rule_id.startswith(INTENT) or rule.frame == "obliged"):
+        return None  # a promise, a threat or a demand is somebody's
     if source is not None and target is not None and source.actor == target.actor:
         target = None
     if source is None and crowd is not None:
@@ -964,7 +1136,7 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
     elif source is None or target is None:
         confidence -= 0.1
     date, grain, date_source = _date(doc, s.view.sent, trig_start, quote.date if quote else None)
-    cameo, goldstein, quad = _codes(typ, rule.cameo if typ == rule.type else None)
+    cameo, goldstein, quad = _codes(typ, cameo_code)
     return Event(
         id=f"{doc.id}-{n}", type=typ, mode=rule.mode if typ == rule.type else None,
         context=rule.context if typ == rule.type else (), cameo=cameo, goldstein=goldstein, quad=quad,

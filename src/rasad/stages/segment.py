@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import accumulate, repeat
 
 from ..doc import Document, Sentence, Token
 from ..lang.loader import read_tsv
 from ..pipeline import stage
+from .normalize import expands
 
 _TOKEN = re.compile(r"\w+(?:[.'’]\w+)*|[^\w\s]")
 _FINAL = frozenset(".!?؟…")
@@ -36,28 +38,24 @@ def split_sentences(text: str, norm: str) -> list[Sentence]:
     """Sentence spans of ``text`` (``norm`` is its matching view, same length or mapped)."""
     abbrev = _abbreviations()
     out: list[Sentence] = []
-    pos = 0
-    for line in text.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
-        _split_line(text, start, end, abbrev, out)
-    return out
-
-
-_SPECIAL = re.compile(r'["«“()»”.!?؟…]')
-
-
-def _split_line(text: str, start: int, end: int, abbrev: frozenset[str], out: list[Sentence]) -> None:
-    # only quotation marks, brackets and sentence-final marks matter: visit just those
-    sent_start = start
+    # one pass over the marks that matter (quotation marks, brackets, sentence-final marks)
+    # and the line breaks, which end a sentence and reset what is open
+    sent_start = 0
     stack: list[str] = []
     straight_open = False
-    skip_to = start
-    for m in _SPECIAL.finditer(text, start, end):
+    skip_to = 0
+    n = len(text)
+    for m in _SPECIAL.finditer(text):
         i = m.start()
+        c = m.group()
+        if c == "\n":
+            _emit(text, sent_start, i, out)
+            sent_start = skip_to = i + 1
+            stack = []
+            straight_open = False
+            continue
         if i < skip_to:
             continue
-        c = text[i]
         if c == '"':
             straight_open = not straight_open
         elif c in _OPEN_CLOSE:
@@ -66,13 +64,18 @@ def _split_line(text: str, start: int, end: int, abbrev: frozenset[str], out: li
             stack.pop()
         elif c in _FINAL and not straight_open and not stack:
             j = i + 1
-            while j < end and (text[j] in _FINAL or text[j] in _CLOSERS):
+            # a line break is neither final nor a closer: the walk stops at the line's end
+            while j < n and (text[j] in _FINAL or text[j] in _CLOSERS):
                 j += 1
-            if (j >= end or text[j].isspace()) and not _is_abbreviation(text, sent_start, i, abbrev):
+            if (j >= n or text[j].isspace()) and not _is_abbreviation(text, sent_start, i, abbrev):
                 _emit(text, sent_start, j, out)
                 sent_start = j
                 skip_to = j
-    _emit(text, sent_start, end, out)
+    _emit(text, sent_start, n, out)
+    return out
+
+
+_SPECIAL = re.compile(r'["«“()»”.!?؟…\n]')
 
 
 def _is_abbreviation(text: str, lo: int, dot: int, abbrev: frozenset[str]) -> bool:
@@ -99,12 +102,27 @@ def _emit(text: str, a: int, b: int, out: list[Sentence]) -> None:
 
 def tokenize(doc: Document) -> list[Token]:
     """Word and punctuation tokens; ``norm`` is read from the matching view."""
-    norm = doc.norm_text
+    # every character is a token's or a space: splitting on the tokens gives gaps and tokens
+    # in turn, and their offsets are running sums of lengths (no Python work per token)
+    parts = _TOKEN_SPLIT.split(doc.norm_text)
+    offsets = list(accumulate(map(len, parts), initial=0))
+    norms = parts[1::2]
+    starts = offsets[1:-1:2]
+    ends = offsets[2::2]
     m = doc.norm_map
-    if m is None:
-        return [Token(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(norm)]
-    m = m + [len(doc.text)]  # as Document.to_text_span: deleted marks stay with their word
-    return [Token(m[t.start()], max(m[t.end()], m[t.end() - 1] + 1), t.group()) for t in _TOKEN.finditer(norm)]
+    if m is not None:
+        m = m + [len(doc.text)]  # as Document.to_text_span: deleted marks stay with their word
+        starts = [m[a] for a in starts]
+        if expands(doc.text):
+            # the next kept character, never less than one past the last (a ligature)
+            ends = [max(m[b], m[b - 1] + 1) for b in ends]
+        else:  # the map strictly increases: the next kept character is past the last
+            ends = [m[b] for b in ends]
+    return list(map(_new_tuple, repeat(Token), zip(starts, ends, norms, strict=True)))
+
+
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
+_new_tuple = tuple.__new__  # Token(a, b, c) without the Python-level __new__ per token
 
 
 @stage("segment", requires=("norm_text",), assigns=("sentences", "tokens"))

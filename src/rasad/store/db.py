@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import astuple
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -185,7 +184,7 @@ class Store:
         if old:
             self.con.execute("DELETE FROM event_clusters WHERE id IN (SELECT unnest(?::VARCHAR[]))", [list(old)])
         _insert(self.con, "event_clusters", [(c, CLUSTER_TYPES[c]) for c in CLUSTER_COLUMNS],
-                [astuple(c) for c in touched])
+                [tuple(getattr(c, name) for name in CLUSTER_COLUMNS) for c in touched])
         _insert(self.con, "cluster_members",
                 [("doc_id", "VARCHAR"), ("event_id", "VARCHAR"), ("cluster_id", "VARCHAR"),
                  ("n", "INTEGER"), ("score", "DOUBLE"), ("reason", "VARCHAR")], members)

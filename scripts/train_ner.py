@@ -47,7 +47,7 @@ SEED = 13
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
 # cluster settings
-VOCAB = 95000  # words that get a cluster (most frequent first)
+VOCAB = 85000  # words that get a cluster (most frequent first)
 MIN_COUNT = 3
 CONTEXTS = 1500  # context words per position
 OFFSETS = (-2, -1, 1, 2)
@@ -58,6 +58,8 @@ CLUSTERS = "ner-ar-clusters.tsv"
 FREQ_RANKS = (1000, 5000, 20000, 50000)  # frequency buckets by rank
 ARTICLE_EDGES = (-2, -1, -0.3, 0.3, 1, 2)  # log10 count(with article) / count(without)
 PRONOUN_EDGES = (-2, -1)  # log10 count(with a pronoun) / count(bare or with article)
+CUE_MIN = 4  # a train word seen this often ...
+CUE_SHARE = 0.25  # ... that comes before (after) a name this often is a cue word
 
 
 def log(msg: str) -> None:
@@ -125,7 +127,10 @@ def build_clusters() -> None:
     log(f"{len(docs)} texts, {sum(counts.values())} tokens, {len(counts)} types")
     ranked = [w for w, c in sorted(counts.items(), key=lambda x: (-x[1], x[0])) if c >= MIN_COUNT]
     vocab = ranked[:VOCAB]
-    stats = np.array([word_stats(w, rank, counts) for rank, w in enumerate(vocab)])
+    cues = cue_profiles(vocab, docs)
+    stats = np.array(
+        [word_stats(w, rank, counts) + "\t" + cues.get(w, "-") for rank, w in enumerate(vocab)]
+    )
     index = {w: i for i, w in enumerate(vocab)}
     V, C = len(vocab), CONTEXTS
     # one long id stream with -1 between documents so windows never cross them
@@ -176,6 +181,81 @@ def bucket(x: float, edges: tuple[float, ...]) -> int:
     return next((i for i, e in enumerate(edges) if x < e), len(edges))
 
 
+def cue_words() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Words of ANERcorp train that often come right before / right after a name of each type."""
+    from rasad.ner import TYPES
+
+    count: Counter[str] = Counter()
+    before: dict[str, Counter[str]] = {}
+    after: dict[str, Counter[str]] = {}
+    for sent in read_conll(TRAIN):
+        words = [normalize_str(w) for w, _ in sent]
+        tags = [t for _, t in sent]
+        for i, w in enumerate(words):
+            count[w] += 1
+            if tags[i] != "O":
+                continue
+            if i + 1 < len(words) and tags[i + 1].startswith("B-"):
+                before.setdefault(w, Counter())[tags[i + 1][2:]] += 1
+            if i and tags[i - 1] != "O":
+                after.setdefault(w, Counter())[tags[i - 1][2:]] += 1
+    pre = {t: set() for t in TYPES}
+    post = {t: set() for t in TYPES}
+    for w, c in count.items():
+        if c < CUE_MIN:
+            continue
+        for t in TYPES:
+            if before.get(w, Counter())[t] / c >= CUE_SHARE:
+                pre[t].add(w)
+            if after.get(w, Counter())[t] / c >= CUE_SHARE:
+                post[t].add(w)
+    log(
+        f"cue words before names {[len(pre[t]) for t in TYPES]}, after {[len(post[t]) for t in TYPES]}"
+    )
+    return pre, post
+
+
+def cue_profiles(vocab: list[str], docs: list[list[str]]) -> dict[str, str]:
+    """For each word: how often news puts a train cue word of each type right before / after it.
+
+    Eight digits (before PERS LOC ORG MISC, after the same): 0 never, 1 under 5%, 2 under 20%,
+    3 more. Only words with some nonzero digit are listed.
+    """
+    from rasad.ner import TYPES
+
+    pre, post = cue_words()
+    pre_of: dict[str, list[int]] = {}
+    post_of: dict[str, list[int]] = {}
+    for j, t in enumerate(TYPES):
+        for w in pre[t]:
+            pre_of.setdefault(w, []).append(j)
+        for w in post[t]:
+            post_of.setdefault(w, []).append(4 + j)
+    known = set(vocab)
+    total: Counter[str] = Counter()
+    hits: dict[str, list[int]] = {}
+    for toks in docs:
+        last = len(toks) - 1
+        for i, w in enumerate(toks):
+            if w not in known:
+                continue
+            total[w] += 1
+            js = (pre_of.get(toks[i - 1], []) if i else []) + (
+                post_of.get(toks[i + 1], []) if i < last else []
+            )
+            if js:
+                h = hits.setdefault(w, [0] * 8)
+                for j in js:
+                    h[j] += 1
+    out = {}
+    for w, h in hits.items():
+        n = total[w]
+        out[w] = "".join(
+            "0" if not x else "1" if x < 0.05 * n else "2" if x < 0.2 * n else "3" for x in h
+        )
+    return out
+
+
 def word_stats(w: str, rank: int, counts: Counter[str]) -> str:
     """Frequency, article and pronoun buckets of a word: names take neither article nor pronoun."""
     import math
@@ -190,7 +270,11 @@ def word_stats(w: str, rank: int, counts: Counter[str]) -> str:
     # a ta marbuta (matching form: heh) turns into ta before a pronoun
     base = bare_w[:-1] + "\u062a" if bare_w.endswith("\u0647") else bare_w
     with_pron = sum(counts.get(base + p, 0) for p in aff.pronouns)
-    sx = 0 if not with_pron else 1 + bucket(math.log10(with_pron) - math.log10(with_art + without + 1), PRONOUN_EDGES)
+    sx = (
+        0
+        if not with_pron
+        else 1 + bucket(math.log10(with_pron) - math.log10(with_art + without + 1), PRONOUN_EDGES)
+    )
     return f"{bucket(rank, FREQ_RANKS)}\t{ar}\t{sx}"
 
 
@@ -206,7 +290,9 @@ def write_clusters(vocab, U, rng, t0, stats) -> None:
     levels = []
     for size in SIZES:
         _lab, cent = kmeans(U[:fit_n], size, rng)
-        levels.append(np.concatenate([(U[s : s + 20000] @ cent.T).argmax(1) for s in range(0, V, 20000)]))
+        levels.append(
+            np.concatenate([(U[s : s + 20000] @ cent.T).argmax(1) for s in range(0, V, 20000)])
+        )
     labels = [renumber(lab) for lab in levels]
     out = MODELS / CLUSTERS
     with out.open("w", encoding="utf-8") as fh:
@@ -214,10 +300,18 @@ def write_clusters(vocab, U, rng, t0, stats) -> None:
             "# generated by scripts/train_ner.py from saudinewsnet (full + aawsat-spa); do not edit\n"
             f"# word (matching form)\tclusters of PPMI-SVD vectors, k={'/'.join(map(str, SIZES))}"
             f" (k-means on the {FIT} most frequent words, the others join the nearest centroid)\n"
-            "# then: frequency bucket (by rank), article bucket, pronoun bucket (see word_stats)\n"
+            "# then: frequency bucket (by rank), article bucket, pronoun bucket (see word_stats),\n"
+            "# cue profile (see cue_profiles; - when all zero)\n"
         )
         for i, w in enumerate(vocab):
-            fh.write(w + "\t" + "\t".join(str(int(lab[i])) for lab in labels) + "\t" + str(stats[i]) + "\n")
+            fh.write(
+                w
+                + "\t"
+                + "\t".join(str(int(lab[i])) for lab in labels)
+                + "\t"
+                + str(stats[i])
+                + "\n"
+            )
     log(f"wrote {out} ({out.stat().st_size // 1024} KB, {V} words) in {time.time() - t0:.0f}s")
 
 
@@ -319,7 +413,10 @@ def build_gazetteer() -> None:
     for zone in sorted(zoneinfo.available_timezones()):
         if "/" not in zone or zone.startswith("Etc/"):
             continue
-        add(normalize_str(get_timezone_location(zone, locale="ar", return_city=True)).split(), "city")
+        add(
+            normalize_str(get_timezone_location(zone, locale="ar", return_city=True)).split(),
+            "city",
+        )
     for name in ar.languages.values():
         add(normalize_str(name).split(), "lang")
     out = MODELS / "ner-ar-gazetteer.tsv"
@@ -337,8 +434,8 @@ def build_gazetteer() -> None:
 # ---------------------------------------------------------------- CRF
 
 # chosen with --steps tune (dev F1 on the last 10% of train, see models/README.md)
-PARAMS = {"c1": 0.1, "c2": 0.01, "max_iterations": 200, "feature.possible_transitions": True}
-GRID = [(c1, c2) for c1 in (0.05, 0.1, 0.3) for c2 in (0.01, 0.1)]
+PARAMS = {"c1": 0.05, "c2": 0.1, "max_iterations": 200, "feature.possible_transitions": True}
+GRID = [(c1, c2) for c1 in (0.02, 0.05, 0.1) for c2 in (0.1, 0.3)]
 
 
 def featurizer():
@@ -407,7 +504,9 @@ def train(params: dict) -> None:
     fit(sents, params, out)
     secs = time.time() - t0
     sc, speeds = evaluate(out, read_conll(TEST))
-    log(f"trained in {secs:.0f}s; test:\n{sc.table()}\ntokens/s cold {speeds[0]:.0f}, warm {speeds[1]:.0f}")
+    log(
+        f"trained in {secs:.0f}s; test:\n{sc.table()}\ntokens/s cold {speeds[0]:.0f}, warm {speeds[1]:.0f}"
+    )
     write_readme(params, sc, speeds, out.stat().st_size, secs)
 
 
@@ -450,7 +549,7 @@ cache, {speeds[1]:,.0f} tokens/s once the per-word feature cache is warm.
 ## ner-ar-clusters.tsv — word clusters and statistics
 
 For the {VOCAB:,} most frequent words (count >= {MIN_COUNT}) of SaudiNewsNet (31k articles,
-~10M tokens; ANERcorp is not used): k-means clusters (k = {'/'.join(map(str, SIZES))}, fitted on
+~10M tokens; ANERcorp is not used): k-means clusters (k = {"/".join(map(str, SIZES))}, fitted on
 the {FIT:,} most frequent, the rest join the nearest centroid) of {DIMS}-dimensional PPMI-SVD
 vectors (contexts: the {CONTEXTS} most frequent words at offsets {OFFSETS}); then a frequency
 bucket (rank edges {FREQ_RANKS}), an article bucket (log10 of count with the article over count
@@ -469,9 +568,19 @@ names (Babel).
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--steps", default="clusters,gazetteer,train", help="comma-separated: clusters,gazetteer,tune,train")
-    ap.add_argument("--models", default=str(ROOT / "src/rasad/models"), help="output folder (default: the package's)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--steps",
+        default="clusters,gazetteer,train",
+        help="comma-separated: clusters,gazetteer,tune,train",
+    )
+    ap.add_argument(
+        "--models",
+        default=str(ROOT / "src/rasad/models"),
+        help="output folder (default: the package's)",
+    )
     args = ap.parse_args()
     global MODELS
     MODELS = Path(args.models)

@@ -173,3 +173,102 @@ def test_gsr_split_keeps_even_rows_for_dev_and_odd_rows_for_test():
     assert split_rows(rows, "dev") == [0, 2, 4, 6]
     assert split_rows(rows, "test") == [1, 3, 5]
     assert split_rows(rows, "all") == rows
+
+
+# ------------------------------------------------------------ English and Arabic syntax
+
+def _one(text: str, lang: str, etype: str):
+    evs = [e for e in _events(text, lang) if e.type == etype]
+    assert evs, (text, [(e.type, e.rule) for e in _events(text, lang)])
+    return evs[0]
+
+
+def _countries(ev) -> tuple:
+    return (ev.source and ev.source.country, ev.target and ev.target.country)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "etype", "source", "target"),
+    [
+        # coordinated subjects of a reciprocal event: the first conjunct acts on the second
+        ("en", "Iran and the European Union held talks in Vienna on Monday.", "CONSULT", "IRN", None),
+        ("en", "The United States and Jordan have agreed upon a new free-trade pact.", "AGREE", "USA", "JOR"),
+        ("ar", "اتفقت مصر وإسرائيل على استئناف المفاوضات.", "AGREE", "EGY", "ISR"),
+        # the counted are the victims of an unmarked passive (قتل خمسة جنود، ten soldiers killed in)
+        ("ar", "قتل خمسة جنود عراقيين أمس في الموصل.", "ASSAULT", None, "IRQ"),
+        ("en", "There were 10 Russian soldiers killed in Ukraine today.", "ASSAULT", None, "RUS"),
+        ("en", "Ten Iraqi soldiers killed five militants on Monday.", "ASSAULT", "IRQ", None),
+        # "Y must …", says X: X demands it of Y
+        ("en", "Russia said on Tuesday that Sudan must return the captured helicopter.", "REQUEST", "RUS", "SDN"),
+        # what is demanded or alleged is about the subject of the clause after "that"
+        ("en", "China on Tuesday demanded that the US cancel the arms sale to Taiwan.", "REQUEST", "CHN", "USA"),
+        # a direct object right after the verb is its target (gave Tanzania a grant)
+        ("en", "Finland gave Tanzania a grant of 580 million shillings on Monday.", "AID", "FIN", "TZA"),
+        # between X and Y: the two sides; a mediator stays the source
+        ("en", "Qatar mediated between Israel and Hamas on Sunday.", "CONSULT", "QAT", "ISR"),
+        # a participle with "by" after its noun is passive
+        ("en", "A convoy of Iraqi troops attacked by Turkish forces lost two vehicles.", "ASSAULT", "TUR", "IRQ"),
+    ],
+)
+def test_arguments_by_syntax(lang, text, etype, source, target):
+    ev = _one(text, lang, etype)
+    got = _countries(ev)
+    assert got[0] == source, (got, ev.rule)
+    if target is not None or etype != "CONSULT":
+        assert got[1] == target, (got, ev.rule)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "present", "absent"),
+    [
+        # a cooperative act announced for the future is a promise (PLOVER manual 3.1, 3.4)
+        ("en", "Finland will give Tanzania a grant of 580 million shillings next year.", "AGREE", "AID"),
+        ("en", "Iraq's government announced that it is prepared to impose martial law.", "THREATEN", "COERCE"),
+        ("en", "Iran said it would attack Israel if provoked.", "THREATEN", "ASSAULT"),
+        ("en", "Israel announced that it would withdraw its troops from the city.", "CONCEDE", "RETREAT"),
+        # what happens "if" is a condition, not anybody's threat
+        ("en", "If Iran attacks Israel, the region will burn.", None, "THREATEN"),
+        # refusing what one will not do
+        ("en", "Israel said it will not withdraw its troops from Gaza.", "REJECT", "RETREAT"),
+        # a denial covers the clause after its subject
+        ("ar", "نفى المتحدث باسم الجيش أن تكون القوات قد قصفت المدينة أمس.", None, "ASSAULT"),
+        ("ar", "لم ينف المتحدث باسم الجيش أن تكون القوات قد قصفت المدينة أمس.", "ASSAULT", None),
+        # participants named are no protest of their own
+        ("en", "Georgian demonstrators received weapons from the government.", None, "PROTEST"),
+        # what is agreed to is not done yet
+        ("en", "Sudan and the rebels agreed to allow humanitarian access to Darfur.", "AGREE", "RETREAT"),
+    ],
+)
+def test_modality_negation_and_content(lang, text, present, absent):
+    types = _types(text, lang)
+    if present:
+        assert present in types, types
+    if absent:
+        assert absent not in types, types
+
+
+def test_an_appeal_keeps_its_cameo_code_and_a_killing_is_conventional_force():
+    call = _one("Egypt called on Israel to withdraw from Rafah.", "en", "REQUEST")
+    assert call.cameo == "020"
+    kill = _one("Israeli troops killed three militants in Jenin on Monday.", "en", "ASSAULT")
+    assert kill.cameo.startswith("19")
+
+
+def test_plover_split_keeps_even_sentences_for_dev_and_odd_for_test(tmp_path):
+    import types
+
+    from rasad.eval.plover import evaluate
+
+    recs = [{"id": f"X-{i}", "event": "ASSAULT", "text": f"Sentence number {i}.", "date": "2000-01-01"} for i in range(5)]
+    path = tmp_path / "gsr.json"
+    path.write_text(json.dumps(recs), encoding="utf-8")
+    seen: list[str] = []
+
+    def fake(text, lang=None, published=None):
+        seen.append(text)
+        return types.SimpleNamespace(events=[])
+
+    dev = evaluate(path, analyze=fake, split="dev")
+    assert dev["sentences"] == 3 and seen == ["Sentence number 0.", "Sentence number 2.", "Sentence number 4."]
+    seen.clear()
+    assert evaluate(path, analyze=fake, split="test")["sentences"] == 2 and seen[0] == "Sentence number 1."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from . import __version__
 from .api import check_date, run
@@ -29,9 +29,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     failures = 0
     count = 0
     single = args.format == "json"
-    docs = list(_iter_input(args.path, args.text_field)) if single else _iter_input(args.path, args.text_field)
-    if single and len(docs) > 1:
-        single = False  # several documents: one JSON a line
+    docs: Iterable[Document | InputError] = _iter_input(args.path, args.text_field)
+    if single:
+        docs = list(docs)
+        single = len(docs) <= 1  # several documents: one JSON a line
     for item in docs:
         if isinstance(item, InputError):
             if count == 0 and failures == 0 and not _is_multi(args.path):

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
+
+T = TypeVar("T")
 
 __all__ = [
     "Actor", "Document", "Event", "EventActor", "Location", "Mention", "Quantity", "Quote",
@@ -172,10 +176,23 @@ class Document:
     norm_text: str = ""
     norm_map: list[int] | None = None  # norm_text index -> text index; None: identity
     errors: list[str] = field(default_factory=list)
+    # what stages derive from the annotations and share (sentence views ...): never serialised
+    _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.id:
             self.id = content_id(self.text)
+
+    def derived(self, key: str, deps: tuple[Any, ...], build: Callable[[], T]) -> T:
+        """``build()``, kept on the document until one of ``deps`` (annotation lists) is replaced
+        or changes length."""
+        lens = tuple(map(len, deps))
+        hit = self._cache.get(key)
+        if hit is not None and hit[1] == lens and all(map(operator.is_, hit[0], deps)):
+            return hit[2]
+        value = build()
+        self._cache[key] = (deps, lens, value)
+        return value
 
     # -- offsets -------------------------------------------------------------------------
     def to_text_span(self, start: int, end: int) -> tuple[int, int]:

@@ -41,18 +41,32 @@ def _taa(lang: str) -> tuple[str, str] | None:
     return (rows[0][0], rows[0][1]) if rows else None
 
 
+@functools.cache
+def _affix_sets(lang: str) -> tuple[tuple[int, ...], frozenset[str], tuple[int, ...], frozenset[str]]:
+    """``(prefix lengths, prefixes, suffix lengths, suffixes)``, lengths longest first.
+
+    Two affixes of one length cannot both begin (or end) a word, so trying the lengths longest
+    first, each by one set lookup, finds them in the order of ``_affixes``.
+    """
+    pre, suf, _ = _affixes(lang)
+    return (tuple(sorted({len(p) for p in pre}, reverse=True)), frozenset(pre),
+            tuple(sorted({len(x) for x in suf}, reverse=True)), frozenset(suf))
+
+
 @functools.lru_cache(maxsize=200_000)
 def variants(word: str, lang: str) -> tuple[str, ...]:
     """The word and its bare forms without clitics, most literal first."""
-    pre, suf, article = _affixes(lang)
-    taa = _taa(lang)
+    pre_lens, pre, suf_lens, suf = _affix_sets(lang)
     if not pre and not suf:
         return (word,)
+    article = _affixes(lang)[2]
+    taa = _taa(lang)
     out = [word]
     stems = [word]
-    for p in pre:
-        if word.startswith(p) and len(word) - len(p) >= 2:
-            stems.append(word[len(p):])
+    n = len(word)
+    for k in pre_lens:
+        if n - k >= 2 and word[:k] in pre:
+            stems.append(word[k:])
     if article:
         for s in list(stems):
             if s.startswith(article) and len(s) - len(article) >= 2:
@@ -63,18 +77,19 @@ def variants(word: str, lang: str) -> tuple[str, ...]:
         # with a proclitic gone too, a short remainder is more often a misreading than a word
         # (وزارة -> و + زار + ه), so stripping both ends asks for a longer stem
         least = 2 if s == word else 4
-        for x in suf:
-            if s.endswith(x) and len(s) - len(x) >= least:
-                bare = s[: -len(x)]
-                # a one-letter pronoun is also how a folded ta marbuta ends (طلبة -> طلبه is
-                # students, not طلب + ه): take it off only a longer stem or a ت-stem (رغبته)
-                if len(x) == 1 and len(bare) < 4 and not (taa and bare.endswith(taa[0])):
-                    continue
-                if bare not in out:
-                    out.append(bare)
-                # a ta marbuta is written ت before a pronoun: رغبتها -> رغبة (ه in matching form)
-                if taa and bare.endswith(taa[0]) and bare[:-1] + taa[1] not in out:
-                    out.append(bare[:-1] + taa[1])
+        for k in suf_lens:
+            if len(s) - k < least or s[-k:] not in suf:
+                continue
+            bare = s[:-k]
+            # a one-letter pronoun is also how a folded ta marbuta ends (طلبة -> طلبه is
+            # students, not طلب + ه): take it off only a longer stem or a ت-stem (رغبته)
+            if k == 1 and len(bare) < 4 and not (taa and bare.endswith(taa[0])):
+                continue
+            if bare not in out:
+                out.append(bare)
+            # a ta marbuta is written ت before a pronoun: رغبتها -> رغبة (ه in matching form)
+            if taa and bare.endswith(taa[0]) and bare[:-1] + taa[1] not in out:
+                out.append(bare[:-1] + taa[1])
     return tuple(out)
 
 
@@ -174,9 +189,13 @@ class PhraseIndex(Generic[T]):
         return hits
 
     def _entries(self, norm: str) -> tuple[tuple[tuple[str, ...], T], ...]:
+        forms = variants(norm, self.lang)
+        by_first = self._by_first
+        if by_first.keys().isdisjoint(forms):  # most words start nothing
+            return ()
         out: list[tuple[tuple[str, ...], T]] = []
-        for v in variants(norm, self.lang):
-            out.extend(self._by_first.get(v, ()))
+        for v in forms:
+            out.extend(by_first.get(v, ()))
         return tuple(out)
 
     def _match_rest(self, toks: Sequence[Token], i: int, end: int, words: tuple[str, ...]) -> int | None:

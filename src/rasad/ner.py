@@ -45,7 +45,8 @@ class Resources:
     """What features are computed from: clitics, word clusters and statistics, gazetteer."""
 
     affixes: Affixes
-    # matching form -> (cluster k=64, k=256, k=1024, frequency, article, pronoun buckets)
+    # matching form -> (cluster k=64, k=256, k=1024, frequency, article, pronoun buckets,
+    # cue profile)
     words: dict[str, tuple[str, ...]]
     gazetteer: dict[str, tuple[str, ...]]  # bare word (no article) -> list tags
     phrases: dict[str, tuple[str, ...]]  # bare words joined by a space -> list tags
@@ -200,6 +201,9 @@ class Featurizer:
                 fq, ar, sx = info[3:6]
                 own.extend(("fq=" + fq, "ar=" + ar, "sx=" + sx, "fa=" + fq + ar))
                 ctx_fine.append("fq=" + fq)
+                # how often news puts a word that cues a name right before / after it
+                if info[6] != "-":
+                    own.extend(f"q{j}={d}" for j, d in enumerate(info[6]) if d != "0")
             else:
                 own.append("nocl")
                 ctx_fine.append("nocl")
@@ -213,7 +217,8 @@ class Featurizer:
             own.append(f"c{i}=" + c)
             ctx_coarse.append(f"c{i}=" + c)
         by_offset = tuple(
-            [f"{off}{f}" for f in ctx_coarse] + ([f"{off}{f}" for f in ctx_fine] if off in NEAR else [])
+            [f"{off}{f}" for f in ctx_coarse]
+            + ([f"{off}{f}" for f in ctx_fine] if off in NEAR else [])
             for off in WINDOW
         )
         out = (own, by_offset, n, info[2] if info else "-", bare)

@@ -83,4 +83,7 @@ class Pipeline:
     def __call__(self, doc: Document) -> Document:
         for s in self.stages:
             doc = s.fn(doc)
+        # what the stages shared (sentence views point back to the document): let it go with
+        # the pipeline, so a finished document is freed by reference counting alone
+        doc._cache.clear()
         return doc

@@ -53,8 +53,8 @@ def print_table(doc: Document, console: Console | None = None) -> None:
         con.print(t)
     if doc.quantities:
         t = Table("quantity", "value", "unit", title="quantities", title_justify="left")
-        for q in doc.quantities:
-            t.add_row(q.text, str(q.value), q.unit or "-")
+        for qty in doc.quantities:
+            t.add_row(qty.text, str(qty.value), qty.unit or "-")
         con.print(t)
     if doc.quotes:
         t = Table("quote", "speaker", "cue", "date", title="quotes", title_justify="left")

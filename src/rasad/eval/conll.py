@@ -29,12 +29,8 @@ def chunks(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     prev_p, prev_t = "O", ""
     for i, tag in enumerate(list(tags) + ["O"]):
         p, t = _split(tag)
-        ends = prev_p != "O" and (
-            p in ("O", "B", "S") or prev_p in ("E", "S") or t != prev_t
-        )
-        begins = p != "O" and (
-            p in ("B", "S") or prev_p in ("O", "E", "S") or t != prev_t
-        )
+        ends = prev_p != "O" and (p in ("O", "B", "S") or prev_p in ("E", "S") or t != prev_t)
+        begins = p != "O" and (p in ("B", "S") or prev_p in ("O", "E", "S") or t != prev_t)
         if ends and start >= 0:
             out.append((start, i, prev_t))
             start = -1
@@ -163,7 +159,9 @@ def evaluate_file(path: str | Path, tagger=None) -> Score:
     sents = read_conll(path)
     for sent in sents:
         if any(len(cols) < 2 for cols in sent):
-            raise InputError(f"'{path}' has lines without a gold tag; give token and BIO tag per line")
+            raise InputError(
+                f"'{path}' has lines without a gold tag; give token and BIO tag per line"
+            )
     s = Score()
     for sent in sents:
         gold = [_check_tag(cols[-1], path) for cols in sent]
@@ -178,9 +176,16 @@ def main(paths: Sequence[str], as_json: bool = False) -> int:
     for path in paths:
         s = evaluate_file(path)
         if as_json:
-            types = {t: dict(zip(("precision", "recall", "f1"), s.prf(t), strict=True)) for t in s.types()}
+            types = {
+                t: dict(zip(("precision", "recall", "f1"), s.prf(t), strict=True))
+                for t in s.types()
+            }
             p, r, f = s.prf()
-            print(json.dumps({"file": str(path), "types": types, "precision": p, "recall": r, "f1": f}))
+            print(
+                json.dumps(
+                    {"file": str(path), "types": types, "precision": p, "recall": r, "f1": f}
+                )
+            )
         else:
             if len(paths) > 1:
                 print(path)

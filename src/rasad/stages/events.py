@@ -45,6 +45,7 @@ _DENY_REACH = 8  # نفى + its subject + أن: the denial covers the clause aft
 _SUBJECT_GAP = 3
 _OBJECT_GAP = 3
 _LEFT_REACH = 16
+_BETWEEN_REACH = 6  # "between" this near after the trigger names its two sides
 _COMPLEMENT_REACH = 10
 _LIGHT_BEFORE = 5  # a verb this near a nominal trigger reports it happening
 _LIGHT_AFTER = 3
@@ -65,12 +66,15 @@ _CROWD_TYPES = frozenset({"PROTEST"})  # a crowd with no political actor named m
 NEGATED_INTENT = "engine.reject.negated-intention"
 INTENT = "engine.intent"
 OBLIGATION = "engine.request.obligation"
-# an act announced for the future or offered on a condition (will give, would meet if): a
-# cooperative act is an AGREE, a hostile one a THREATEN (CAMEO 03 and 13 mirror the codes of
-# the acts themselves); CAMEO root of the act -> the code of its announcement
-_INTENT = {"AID": "AGREE", "RETREAT": "AGREE", "CONCEDE": "AGREE", "COOPERATE": "AGREE", "SUPPORT": "AGREE",
+# an act announced for the future, planned or offered on a condition (will give, would meet if)
+# is not the act (PLOVER manual 2.0, 3.1 and 3.4): a cooperative act is an AGREE, a retreat a
+# CONCEDE, a hostile act a THREATEN (THREATEN = ASSAULT + hypothetical, CAMEO 13)
+_INTENT = {"CONSULT": "AGREE", "SUPPORT": "AGREE", "COOPERATE": "AGREE", "AID": "AGREE", "RETREAT": "CONCEDE",
            "ASSAULT": "THREATEN", "COERCE": "THREATEN", "SANCTION": "THREATEN", "MOBILIZE": "THREATEN"}
-_INTENT_CAMEO = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035",
+# what "will not" / "would not" do is refused (REJECT): the cooperative acts and concessions
+_YIELDING = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"})
+# CAMEO root of the act -> the code of its announcement (03: intent to cooperate, 13: threaten)
+_INTENT_CAMEO = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "080",
                  "15": "138", "16": "131", "17": "132", "18": "138", "19": "138", "20": "138"}
 
 
@@ -170,6 +174,7 @@ _FRAME_KEYS = {
     "subjunctive": "subjunctive", "question": "question", "light_nouns": "light_noun",
     "casualty_nouns": "casualty", "consequence": "consequence", "coordinators": "coord",
     "no_object": "no_object", "complementizers": "complementizer", "denial": "denial",
+    "passive_after": "passive_after", "determiners": "determiner",
 }
 
 
@@ -214,8 +219,9 @@ def lexicon(lang: str) -> Lexicon:
     for d in data.get("rules") or ():
         r = _rule(d, lang)
         rules.append(r)
-        idx.add_all(d.get("forms") or (), r)
-        firsts.setdefault(r.id, set()).update(normalize_str(str(f).split()[0]) for f in d.get("forms") or ())
+        forms = _forms(d.get("forms"))
+        idx.add_all(forms, r)
+        firsts.setdefault(r.id, set()).update(normalize_str(f.split()[0]) for f in forms)
     if frames.get("obligation"):
         # "Y must return the helicopter", said X: X's demand of Y (CAMEO 100)
         r = Rule(id=OBLIGATION, type="REQUEST", mode=None, context=(), cameo="100", pos="verb",
@@ -237,6 +243,12 @@ def lexicon(lang: str) -> Lexicon:
                    {k: frozenset(v) for k, v in firsts.items()}, morph,
                    word_set(frames.get("coordinators") or ()), word_set(frames.get("comitative") or ()),
                    word_set(frames.get("genitive") or ()))
+
+
+def _forms(items) -> list[str]:
+    """A rule's forms as the matcher reads them: a dash written apart (sit - in) is passed over
+    in the text, so it is left out of the form."""
+    return [" ".join(w for w in str(f).split() if w != "-") for f in items or () if str(f).strip(" -")]
 
 
 def _norms(items) -> tuple[str, ...]:
@@ -437,9 +449,36 @@ def _sector(doc: Document, g: _Group) -> str | None:
     return None
 
 
-def _preceded_by(s: _Sent, g: _Group, words: frozenset[str]) -> bool:
-    k = g.first - 1
-    return k >= 0 and (s.toks[k].norm in words or has_variant(s.toks[k], words, s.doc.lang or "ar"))
+def _preceded_by(s: _Sent, g: _Group, words: frozenset[str], reach: int = 1) -> bool:
+    """One of ``words`` right before the group (or up to ``reach`` tokens before: between the X)."""
+    lang = s.doc.lang or "ar"
+    for k in range(g.first - 1, max(-1, g.first - 1 - reach), -1):
+        if s.toks[k].norm in words or has_variant(s.toks[k], words, lang):
+            return True
+        if s.boundary[k]:
+            break
+    return False
+
+
+def _between_pair(s: _Sent, h: Hit, right: list[_Group]) -> tuple[_Group, _Group] | None:
+    """The two sides named after "between" near the trigger, nearest first."""
+    n = len(s.toks)
+    others = {t.first for t in s.triggers if t is not h}
+    for k in range(h.first, min(n, h.last + _BETWEEN_REACH)):
+        if k > h.last and (s.boundary[k] or k in others):
+            return None  # another event's sides (attack since the war between X and Y)
+        if not s.has(k, "between"):
+            continue
+        after = [g for g in right if g.first > k]
+        if not after or after[0].first - k - 1 > 2:
+            return None
+        if len(after) >= 2 and after[1].first - after[0].last - 1 <= 3:
+            return after[0], after[1]
+        if len(after[0].mentions) >= 2:
+            g = after[0]
+            return _Group(g.first, g.first, [g.mentions[0]]), _Group(g.last, g.last, [g.mentions[1]])
+        return None
+    return None
 
 
 # events two parties do together: with a coordinated subject (Iran and the EU held talks) the
@@ -528,21 +567,23 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
         verb_first = h.first
     right = _right_groups(s, h.last)
 
-    # between X and Y (الصراع بين X وY)
-    if frame == "noun":
-        for k in range(h.first, min(len(s.toks), h.last + 3)):
-            if s.has(k, "between"):
-                after = [g for g in right if g.first > k]
-                if len(after) >= 2:
-                    return after[0], after[1]
-                if len(after) == 1 and len(after[0].mentions) >= 2:
-                    return _Group(after[0].first, after[0].first, [after[0].mentions[0]]), \
-                        _Group(after[0].last, after[0].last, [after[0].mentions[1]])
+    # between X and Y (الصراع بين X وY, clashes between X and Y): X the source, Y the target — but
+    # a rule that takes its target after "between" has its own subject (Qatar mediated between X
+    # and Y: Qatar the source, X the target)
+    pair = _between_pair(s, h, right)
+    if pair is not None:
+        if rule.target_preps and _preceded_by(s, pair[0], rule.target_preps, 2):
+            subj = _subject(s, h.first, [g for g in right if g.first < pair[0].first], lang)
+            if subj is not None:
+                return subj, pair[0]
+        return pair
 
     agent = _agent_group(s, h.last)
     if frame == "undergo":
         subj = _subject(s, verb_first, right if verb_first == h.first else _right_groups(s, verb_first), lang)
         return agent, subj
+    if frame == "noun" and agent is not None and not _nominal(s, h) and _passive(s, h):
+        return agent, _left_group(s, h.first, _SUBJECT_GAP)  # a noun rule's verb form: X was attacked by Y
     if frame == "noun":
         target = None
         for g in right:
@@ -556,29 +597,38 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
             if gap <= limit and not s.has(g.first - 1, "agent"):
                 target = g
                 break
-        # the subject of a light verb (أجرى الوزير محادثات, Iran held talks, X's attack)
+        # the subject of a light verb (أجرى الوزير محادثات, Iran held talks, X's attack); a verb
+        # phrase (was ready to hold talks) looks further back in its clause like a verb
         source = agent or _left_group(s, h.first, _SUBJECT_GAP)
+        if source is None and not _nominal(s, h):
+            source = _subject(s, h.first, [], lang)
         return source, target
 
     # active verb, or a phrase headed by one
-    if lang == "en" and h.first > 0 and s.has(h.first - 1, "aux") and agent is not None:
+    passive = _passive(s, h)
+    if passive and agent is not None:
         # passive: "X was attacked by Y"
         return agent, _left_group(s, h.first, _SUBJECT_GAP)
     subj = _subject(s, h.first, right, lang)
     target = None
-    for g in right:
-        if g is subj or (subj is not None and g.first <= subj.last):
-            continue
+    base = subj.last if subj is not None and subj.first > h.last else h.last
+    objects = [g for g in right if g is not subj and (subj is None or g.first > subj.last)]
+    for g in objects:
         if rule.target_preps:
-            if _preceded_by(s, g, rule.target_preps) or _glued(s, g, rule.target_preps):
-                target = g
+            if _preceded_by(s, g, rule.target_preps) or _glued(s, g, rule.target_preps) \
+                    or (g.first > 1 and s.has(g.first - 1, "determiner")
+                        and _preceded_by(s, _Group(g.first - 1, g.last, g.mentions), rule.target_preps)):
+                target = g  # spoke with (the) Turkish president
                 break
             continue
-        if g.first - (subj.last if subj is not None and subj.first > h.last else h.last) - 1 <= _OBJECT_GAP:
+        if g.first - base - 1 <= _OBJECT_GAP:
             target = g
         break
-    if lang == "en" and h.first > 0 and s.has(h.first - 1, "aux") and agent is None and subj is not None \
-            and subj.last < h.first:
+    if target is None and rule.target_preps and rule.pos == "verb" and objects \
+            and objects[0].first - base - 1 <= 1 and not s.has(objects[0].first - 1, "agent"):
+        # a direct object right after the verb (gave Tanzania a grant, met the Iranian envoy)
+        target = objects[0]
+    if passive and agent is None and subj is not None and subj.last < h.first:
         if rule.type in _SELF_MOVING:
             return subj, None  # forces were deployed: the forces move
         return None, subj  # passive without an agent: the subject undergoes
@@ -604,7 +654,9 @@ def _obliged(s: _Sent, h: Hit, lang: str) -> tuple[_Group | None, _Group | None]
 def _complement_subject(s: _Sent, k: int) -> _Group | None:
     """The subject of the clause a complementizer opens right after a request or accusation:
     what is demanded, alleged or threatened is about it (demanded that the US cancel …)."""
-    if k >= len(s.toks) or not (s.has(k, "complementizer") or s.has(k, "demand")):
+    # a word or two may stand between (its demand today that Israel …)
+    k = next((j for j in range(k, min(len(s.toks), k + 3)) if s.has(j, "complementizer") or s.has(j, "demand")), -1)
+    if k < 0 or any(s.toks[j].norm in _PUNCT_BOUNDARY for j in range(k - 2, k)):
         return None
     for g in s.groups:
         if g.first > k + 3:
@@ -612,6 +664,15 @@ def _complement_subject(s: _Sent, k: int) -> _Group | None:
         if g.first > k and not g.location and not any(s.toks[j].norm in _PUNCT_BOUNDARY for j in range(k, g.first)):
             return g
     return None
+
+
+def _passive(s: _Sent, h: Hit) -> bool:
+    """A passive trigger: after an auxiliary (was attacked), or a participle right after its noun
+    with a passive preposition next (officials accused of …, civilians imprisoned for …)."""
+    if h.first > 0 and s.has(h.first - 1, "aux"):
+        return True
+    return h.last + 1 < len(s.toks) and s.has(h.last + 1, "passive_after") \
+        and any(g.last == h.first - 1 and not g.location for g in s.groups)
 
 
 def _glued(s: _Sent, g: _Group, words: frozenset[str]) -> bool:
@@ -1029,9 +1090,10 @@ def events(doc: Document) -> Document:
 
 
 # what a speaker does by speaking: the speaker of an indirect quote is its source
-_VERBAL = frozenset({"AGREE", "SUPPORT", "REQUEST", "ACCUSE", "REJECT", "THREATEN"})
+_VERBAL = frozenset({"AGREE", "SUPPORT", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "CONCEDE"})
 _SELF_MOVING = frozenset({"MOBILIZE", "RETREAT"})
-_COMPLEMENT_TAKERS = frozenset({"REQUEST", "REJECT", "THREATEN", "ACCUSE"})
+# what is asked, refused, threatened, alleged or agreed to is the content of that act, not an act
+_COMPLEMENT_TAKERS = frozenset({"REQUEST", "REJECT", "THREATEN", "ACCUSE", "AGREE"})
 
 
 def _in_complement(s: _Sent, head: Hit, h: Hit) -> bool:
@@ -1064,7 +1126,9 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
     doc = s.doc
     toks = s.toks
     neg = _negation(s, h)
-    refused = neg is not None and rule.type != "REJECT" and _between(s, neg, h.first, "intention")
+    refused = neg is not None and rule.type != "REJECT" and (
+        _between(s, neg, h.first, "intention") or rule.type in _YIELDING and (
+            s.has(neg, "intention") or (neg > 0 and (s.has(neg - 1, "intention") or s.has(neg - 1, "consequence")))))
     if not refused:
         # what is coded is the act itself: it must be reported happening
         if _nominal(s, h):
@@ -1104,11 +1168,11 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
     else:
         modality = "asserted"
     cameo_code = rule.cameo if typ == rule.type else None
-    if neg is None and typ in _INTENT and not question and (modality == "intended" or conditional) \
-            and not _nominal(s, h):
+    intent = _INTENT.get(typ) if modality == "intended" or conditional else None
+    if neg is None and intent and not question and not _nominal(s, h):
         # what an actor says it will or would do is a promise or a threat, not the act: CAMEO 03
         # (intent to cooperate: will give aid, would meet) and 13 (will impose a curfew)
-        typ, rule_id, confidence = _INTENT[typ], f"{INTENT}<{rule.id}", confidence - 0.1
+        typ, rule_id, confidence = intent, f"{INTENT}<{rule.id}", confidence - 0.1
         cameo_code = _INTENT_CAMEO.get((rule.cameo or "")[:2])
     source = _actor(doc, source_g, s)
     target = _actor(doc, target_g, s)

@@ -23,7 +23,8 @@ import functools
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from operator import attrgetter
+from itertools import compress, count
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from ..doc import Document, Quantity, Token
@@ -46,6 +47,7 @@ _KINDS = frozenset({"unit", "teen", "tens", "hundred", "mult", "scale", "scale_p
                     "ordinal", "article"})
 _MAX_INHERIT_GAP = 60
 _start = attrgetter("start")
+_NORM = itemgetter(2)  # Token.norm
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +321,7 @@ def _word_candidates(doc: Document, res: _Res, claimed: set[int]) -> list[_Cand]
     text = doc.text
     words = res.words
     keys = res.word_keys
-    hits = [i for i, t in enumerate(toks) if t.norm in keys]
+    hits = list(compress(count(), map(keys.__contains__, map(_NORM, toks))))
     out: list[_Cand] = []
     used = -1
     for i in hits:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import bisect
 import functools
-from dataclasses import dataclass
+import operator
+import weakref
+from dataclasses import dataclass, field
 
 from ..doc import Document, Mention, Quote, Sentence, Token
 from ..lang.loader import read_yaml
-from ..match import PhraseIndex, has_variant, word_set
+from ..match import PhraseIndex, variants, word_set
 from ..pipeline import stage
 
 # how far (in tokens) a speaker may stand from its cue
@@ -27,6 +29,21 @@ class _Cues:
     according: PhraseIndex[str]
     complementizers: frozenset[str]
     marks: tuple[tuple[str, str], ...]
+    lang: str = "ar"
+    _comp: dict[str, bool] = field(default_factory=dict)  # token form -> is a complementizer
+
+    def is_complementizer(self, norm: str) -> bool:
+        hit = self._comp.get(norm)
+        if hit is None:
+            words = self.complementizers
+            hit = any(v in words for v in variants(norm, self.lang)) or norm in words
+            if len(self._comp) >= _MEMO_MAX:
+                self._comp.clear()
+            self._comp[norm] = hit
+        return hit
+
+
+_MEMO_MAX = 50_000
 
 
 @functools.cache
@@ -39,14 +56,16 @@ def cues(lang: str) -> _Cues:
     for c in data.get("according", []):
         acc.add_all(c["forms"], c["id"])
     marks = tuple((str(a), str(b)) for a, b in data.get("marks", [['"', '"']]))
-    return _Cues(idx, acc, word_set(data.get("complementizers", [])), marks)
+    return _Cues(idx, acc, word_set(data.get("complementizers", [])), marks, lang)
 
 
 class SentenceView:
     """The tokens and mentions of one sentence, with index lookups."""
 
     def __init__(self, doc: Document, sent: Sentence, tok_starts: list[int], mention_starts: list[int]):
-        self.doc = doc
+        # weakly: the document keeps its views (``sentence_views``), and a cycle would leave a
+        # finished document to the cyclic garbage collector instead of reference counting
+        self._doc = weakref.ref(doc)
         self.sent = sent
         a = bisect.bisect_left(tok_starts, sent.start)
         b = bisect.bisect_left(tok_starts, sent.end)
@@ -55,6 +74,12 @@ class SentenceView:
         ma = bisect.bisect_left(mention_starts, sent.start)
         mb = bisect.bisect_left(mention_starts, sent.end)
         self.mentions: list[Mention] = [m for m in doc.mentions[ma:mb] if m.actor]
+
+    @property
+    def doc(self) -> Document:
+        doc = self._doc()
+        assert doc is not None, "a sentence view outlived its document"
+        return doc
 
     def tok_index(self, pos: int) -> int:
         """Index of the token holding (or first after) character ``pos``."""
@@ -66,9 +91,18 @@ class SentenceView:
 
 
 def sentence_views(doc: Document) -> list[SentenceView]:
-    tok_starts = [t.start for t in doc.tokens]
+    """A view of every sentence, built once per document (quotes and events share them)."""
+    return doc.derived("sentence_views", (doc.sentences, doc.tokens, doc.mentions), lambda: _views(doc))
+
+
+def _views(doc: Document) -> list[SentenceView]:
+    tok_starts = list(map(_TOK_START, doc.tokens))
     mention_starts = [m.start for m in doc.mentions]
     return [SentenceView(doc, s, tok_starts, mention_starts) for s in doc.sentences]
+
+
+_TOK_START = operator.itemgetter(0)  # Token.start
+_TOK_NORM = operator.itemgetter(2)  # Token.norm
 
 
 def _direct_spans(text: str, sent: Sentence, marks: tuple[tuple[str, str], ...]) -> list[tuple[int, int]]:
@@ -122,8 +156,17 @@ def quotes(doc: Document) -> Document:
     c = cues(doc.lang or "ar")
     out: list[Quote] = []
     text = doc.text
+    # every quote needs a cue or an "according to": a sentence with no word that starts one
+    # is passed over without a scan (most are)
+    norms = set(map(_TOK_NORM, doc.tokens))
+    starters = c.cues.starters(norms) | c.according.starters(norms)
+    if not starters:
+        doc.quotes = out
+        return doc
     for view in sentence_views(doc):
-        if doc.zone_at(view.sent.start) != "body" or not view.tokens:
+        if not view.tokens or starters.isdisjoint(map(_TOK_NORM, view.tokens)):
+            continue
+        if doc.zone_at(view.sent.start) != "body":
             continue
         toks = view.tokens
         cue_hits = c.cues.scan(toks)
@@ -155,7 +198,7 @@ def quotes(doc: Document) -> Document:
         for h in cue_hits:
             if any(a <= toks[h.first].start < b for a, b in covered):
                 continue
-            q = _indirect(doc, view, h.first, h.last, h.payload, c.complementizers)
+            q = _indirect(doc, view, h.first, h.last, h.payload, c)
             if q and not any(a < q.end and q.start < b for a, b in covered):
                 out.append(q)
                 covered.append((q.start, q.end))
@@ -181,12 +224,11 @@ def _quote(doc: Document, view: SentenceView, a: int, b: int, speaker: Mention |
     )
 
 
-def _indirect(doc: Document, view: SentenceView, first: int, last: int, cue: str,
-              comps: frozenset[str]) -> Quote | None:
+def _indirect(doc: Document, view: SentenceView, first: int, last: int, cue: str, c: _Cues) -> Quote | None:
     toks = view.tokens
-    lang = doc.lang or "ar"
+    is_comp = c.is_complementizer
     for k in range(last + 1, min(len(toks), last + _SPEAKER_WINDOW)):
-        if has_variant(toks[k], comps, lang) or toks[k].norm in comps:
+        if is_comp(toks[k].norm):
             if k + 1 >= len(toks):
                 return None
             speaker = pick_speaker(view, last + 1, k - 1, last)

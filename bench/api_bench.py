@@ -28,6 +28,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from results_md import write_section  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "data" / "corpora" / "ar" / "saudinewsnet-aawsat-spa.jsonl"
 RESULTS = ROOT / "bench" / "results.md"
@@ -223,20 +225,6 @@ def render(rows: list[tuple[str, list[float], str]], info: dict[str, Any]) -> st
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace the ``## api`` section of results.md (or add it), keeping the others."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# rasad benchmarks\n\n"
-    lines = old.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.strip() == f"## {SECTION}"), None)
-    if start is None:
-        new = old.rstrip("\n") + "\n\n" + section
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        rest = "".join(lines[end:])
-        new = "".join(lines[:start]) + section + ("\n" + rest if rest else "")
-    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", default=str(CORPUS))
@@ -268,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     section = render(rows, info)
     print(section)
     if not opts.no_write:
-        write_section(Path(opts.out), section)
+        write_section(SECTION, section, Path(opts.out))
         print(f"bench: wrote the '{SECTION}' section of {opts.out}", file=sys.stderr)
     return 0
 

@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from results_md import write_section  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 CORPUS = DATA / "corpora" / "ar" / "saudinewsnet-aawsat-spa.jsonl"
@@ -301,20 +303,6 @@ def render(pipe: dict, dp: dict | None, opts: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace the ``## pipeline`` section of results.md (or add it), keeping the others."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# rasad benchmarks\n\n"
-    lines = old.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.strip() == f"## {SECTION}"), None)
-    if start is None:
-        new = old.rstrip("\n") + "\n\n" + section
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        rest = "".join(lines[end:])
-        new = "".join(lines[:start]) + section + ("\n" + rest if rest else "")
-    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles of each corpus")
@@ -337,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     dp = None if opts.no_dateparser else _child("dateparser", opts)
     section = render(pipe, dp, opts)
     print(section)
-    write_section(Path(opts.out), section)
+    write_section(SECTION, section, Path(opts.out))
     print(f"bench: wrote the '{SECTION}' section of {opts.out}", file=sys.stderr)
     return 0
 

@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from results_md import write_section  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "data" / "corpora" / "ar" / "saudinewsnet-aawsat-spa.jsonl"
 RESULTS = ROOT / "bench" / "results.md"
@@ -140,20 +142,6 @@ def render(bare: dict, first: dict, second: dict, four: dict | None, opts: argpa
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace the ``## store`` section of results.md (or add it), keeping the others."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# rasad benchmarks\n\n"
-    lines = old.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.strip() == f"## {SECTION}"), None)
-    if start is None:
-        new = old.rstrip("\n") + "\n\n" + section
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        rest = "".join(lines[end:])
-        new = "".join(lines[:start]) + section + ("\n" + rest if rest else "")
-    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", default=str(CORPUS))
@@ -189,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             four = _child("ingest", str(big), str(t / "4x.duckdb"), str(opts.workers))
     section = render(bare, first, second, four, opts, articles)
     print(section)
-    write_section(Path(opts.out), section)
+    write_section(SECTION, section, Path(opts.out))
     print(f"bench: wrote the '{SECTION}' section of {opts.out}", file=sys.stderr)
     return 0
 

@@ -381,16 +381,16 @@ def test_plover_scoring(tmp_path):
 
 # -- bench keeps the other sections of results.md -------------------------------------------
 def test_bench_rewrites_only_its_section(tmp_path):
-    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    spec = importlib.util.spec_from_file_location("results_md", ROOT / "bench" / "results_md.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     out = tmp_path / "results.md"
     out.write_text("# rasad benchmarks\n\n## pipeline\n\nold figures\n\n## store\n\nstore figures\n")
-    bench.write_section(out, "## pipeline\n\nnew figures\n")
+    bench.write_section("pipeline", "## pipeline\n\nnew figures\n", out)
     text = out.read_text()
     assert "new figures" in text and "old figures" not in text
     assert text.index("## pipeline") < text.index("## store") and "store figures" in text
-    bench.write_section(tmp_path / "fresh.md", "## pipeline\n\nfirst\n")
+    bench.write_section("pipeline", "## pipeline\n\nfirst\n", tmp_path / "fresh.md")
     assert "first" in (tmp_path / "fresh.md").read_text()
 
 

@@ -35,6 +35,11 @@ def read_tsv(lang: str | None, name: str, columns: int = 0) -> tuple[tuple[str, 
     path = data_path(lang, name)
     if not path.exists():
         return ()
+    return read_tsv_path(path, columns)
+
+
+def read_tsv_path(path: Path, columns: int = 0) -> tuple[tuple[str, ...], ...]:
+    """Rows of the TSV file at ``path`` (comments and blank lines left out), checked."""
     rows = []
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):

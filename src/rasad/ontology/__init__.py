@@ -10,7 +10,7 @@ import functools
 from pathlib import Path
 from typing import NamedTuple
 
-from ..errors import ResourceError
+from ..lang.loader import read_tsv_path
 
 __all__ = [
     "CameoCode", "PloverType", "Sector", "cameo", "cameo_codes", "contexts", "goldstein",
@@ -49,19 +49,8 @@ class Sector(NamedTuple):
     description: str
 
 
-def _rows(name: str, columns: int) -> list[list[str]]:
-    path = _DIR / name
-    rows = []
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            line = line.rstrip("\n")
-            if not line.strip() or line.startswith("#"):
-                continue
-            row = [c.strip() for c in line.split("\t")]
-            if len(row) < columns:
-                raise ResourceError(f"{path}:{n}: expected {columns} tab-separated columns, got {len(row)}")
-            rows.append(row + [""] * (columns - len(row)))
-    return rows
+def _rows(name: str, columns: int) -> tuple[tuple[str, ...], ...]:
+    return read_tsv_path(_DIR / name, columns)
 
 
 @functools.cache

@@ -117,9 +117,14 @@ def test_lexicon_examples_mostly_code_their_type(lang):
     Examples that fail list what to look at (an anchor missing, an actor not found)."""
     pos, neg = _lexicon_cases(lang)
     misses = [(rid, text) for rid, typ, text in pos if typ not in _types(text, lang)]
-    assert 1 - len(misses) / len(pos) >= 0.85, misses
+    assert 1 - len(misses) / len(pos) >= _EXAMPLE_FLOOR[lang], misses
     wrong = [(rid, text) for rid, typ, text in neg if typ in _types(text, lang)]
-    assert len(wrong) / len(neg) <= 0.03, wrong
+    assert len(wrong) / len(neg) <= _COUNTEREXAMPLE_CEILING[lang], wrong
+
+
+# measured shares (ar 0.88 / 0.010, en 0.95 / 0.0): raise them as the lexicons improve
+_EXAMPLE_FLOOR = {"ar": 0.87, "en": 0.94}
+_COUNTEREXAMPLE_CEILING = {"ar": 0.02, "en": 0.01}
 
 
 # ------------------------------------------------------------ reported happening, not named

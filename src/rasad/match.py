@@ -22,6 +22,9 @@ _NORM = operator.itemgetter(2)  # Token.norm
 
 # token forms whose lookups a PhraseIndex keeps (a corpus has more distinct forms than this)
 _CACHE_MAX = 100_000
+_RECENT_MAX = 4096  # about the vocabulary of a few articles
+
+_PASSED = "\"'«»“”-"  # marks a phrase passes over
 
 GAP = "*"  # in a multiword form: up to MAX_GAP tokens of anything
 MAX_GAP = 4
@@ -113,6 +116,9 @@ class PhraseIndex(Generic[T]):
         # token form -> the entries any of its bare forms starts (most tokens start none)
         self._cache: dict[str, tuple[tuple[tuple[str, ...], T], ...]] = {}
         self._starters: set[str] = set()  # the token forms in _cache that start an entry
+        # some forms known to be in _cache: a small set answers "all known?" for a sentence
+        # from the CPU cache, where the big dict would be looked up in memory, word by word
+        self._recent: set[str] = set()
 
     def add(self, form: str, payload: T) -> None:
         words = tuple(w if w == GAP else normalize_str(w) for w in form.split())
@@ -121,6 +127,7 @@ class PhraseIndex(Generic[T]):
         self._by_first.setdefault(words[0], []).append((words, payload))
         self._cache.clear()
         self._starters.clear()
+        self._recent.clear()
 
     def add_all(self, forms: Iterable[str], payload: T) -> None:
         for f in forms:
@@ -137,17 +144,23 @@ class PhraseIndex(Generic[T]):
 
     def _learn(self, norms: set[str]) -> None:
         """Look up the forms not seen yet (the set of those seen is bounded)."""
-        cache = self._cache
-        new = norms.difference(cache)
+        recent = self._recent
+        new = norms.difference(recent)
         if not new:
             return
-        if len(cache) + len(new) > _CACHE_MAX:
+        cache = self._cache
+        unknown = new.difference(cache)
+        if len(cache) + len(unknown) > _CACHE_MAX:
             cache.clear()
             self._starters.clear()
-            new = norms
+            recent.clear()
+            new = unknown = norms
+        if len(recent) + len(new) > _RECENT_MAX:
+            recent.clear()
+        recent.update(new)
         entries = self._entries
         starters = self._starters
-        for norm in new:
+        for norm in unknown:
             found = cache[norm] = entries(norm)
             if found:
                 starters.add(norm)
@@ -199,25 +212,30 @@ class PhraseIndex(Generic[T]):
         return tuple(out)
 
     def _match_rest(self, toks: Sequence[Token], i: int, end: int, words: tuple[str, ...]) -> int | None:
+        lang = self.lang
+        n = len(words)
         j = i + 1
         k = 1
-        while k < len(words):
+        while k < n:
             w = words[k]
             if w == GAP:
-                nxt = words[k + 1] if k + 1 < len(words) else None
+                nxt = words[k + 1] if k + 1 < n else None
                 if nxt is None:
                     return j - 1
                 for g in range(j, min(end, j + MAX_GAP + 1)):
-                    if nxt in variants(toks[g].norm, self.lang):
+                    if nxt in variants(toks[g].norm, lang):
                         j, k = g, k + 1
                         break
                 else:
                     return None
                 continue
-            # quotation marks and dashes inside a phrase are passed over
-            while j < end and is_punct(toks[j]) and toks[j].norm in "\"'«»“”-":
+            # quotation marks and dashes inside a phrase are passed over (is_punct, inlined)
+            while j < end:
+                norm = toks[j].norm
+                if norm[:1].isalnum() or norm not in _PASSED:
+                    break
                 j += 1
-            if j >= end or w not in variants(toks[j].norm, self.lang):
+            if j >= end or w not in variants(toks[j].norm, lang):
                 return None
             j += 1
             k += 1

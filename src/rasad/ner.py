@@ -28,6 +28,7 @@ TYPES = ("PERS", "LOC", "ORG", "MISC")
 WINDOW = (-2, -1, 1, 2)
 NEAR = (-1, 1)
 MIN_STEM = 2
+CACHE_WORDS = 200_000  # distinct words whose features are kept (a long run starts afresh)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +223,8 @@ class Featurizer:
             for off in WINDOW
         )
         out = (own, by_offset, n, info[2] if info else "-", bare)
+        if len(self._cache) >= CACHE_WORDS:
+            self._cache.clear()
         self._cache[w] = out
         return out
 

@@ -10,11 +10,19 @@ captions, bylines or boilerplate.
 An act is coded only when the sentence reports it happening. A verbal noun (هجوم، اغتيال،
 مظاهرة) needs an anchor — casualties counted, a date right after it, or a verb next to it that
 reports it (اندلعت، وقع، تعرض) — and is no event when a topic noun governs it (جريمة اغتيال X،
-وقف إطلاق الصواريخ). Material acts that may, will or would happen, are planned or asked about
-are dropped; an attack or protest verb in a relative clause (الذي اغتيل) or the imperfect
-(يقتلون) describes or tells a habit; an act dated more than a year before publication is
-history. Protests and bombings often name no political actor: a crowd (تظاهر آلاف) is then the
-source, and an attack counting victims needs no actor at all (rules marked ``actorless``).
+وقف إطلاق الصواريخ). An act an actor says it will or would do (on a condition) is its promise
+or threat, not the act: AGREE for cooperation, CONCEDE for a retreat, THREATEN for force
+(PLOVER manual 3.1, 3.4); what may happen or is asked about is dropped; an attack or protest verb
+in a relative clause (الذي اغتيل) or the imperfect (يقتلون) describes or tells a habit; an act
+dated more than a year before publication is history. Protests and bombings often name no
+political actor: a crowd (تظاهر آلاف) is then the source, and an attack counting victims needs no
+actor at all (rules marked ``actorless``).
+
+Arguments follow word order and a few constructions: passives (was killed by, officials accused
+of), the counted victims of an unmarked passive (قتل خمسة جنود, ten soldiers killed in), the two
+sides after "between", coordinated subjects of a reciprocal event (X and Y met: X acts on Y),
+a direct object or the subject of a "that"-clause as target, and "Y must …" said by X as X's
+demand of Y. A verb of denial negates the clause after its subject (نفى المتحدث … أن).
 """
 
 from __future__ import annotations

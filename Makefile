@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/store_bench.py
 	$(BIN)/python bench/api_bench.py
+	$(BIN)/python bench/ner_bench.py
 
 eval: $(STAMP)
 	$(BIN)/rasad eval golden ../shared/golden/seed ../shared/golden/seed-en

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from rasad.cli import main
-from rasad.eval.conll import Score, chunks, evaluate_file, read_conll
+from rasad.eval.conll import Score, chunks, evaluate_file
 from rasad.ner import MODELS, Featurizer, Tagger, default_tagger, load_resources
 
 # measured with `.venv/bin/python scripts/train_ner.py` (see src/rasad/models/README.md)
-TEST_F1 = 0.7151
+TEST_F1 = 0.7213
 FLOOR = TEST_F1 - 0.01
 
 
@@ -179,17 +178,11 @@ def test_eval_needs_gold_tags(tmp_path: Path, capsys):
     assert "gold tag" in capsys.readouterr().err
 
 
-def test_test_floor_and_speed(shared: Path):
-    """Entity F1 on the whole ANERcorp test stays at the measured figure; tagging is fast."""
+def test_test_floor(shared: Path):
+    """Entity F1 on the whole ANERcorp test stays at the measured figure (speed: make bench)."""
     path = anercorp(shared, "test.txt")
-    tagger = Tagger()
-    sents = read_conll(path)
-    t0 = time.perf_counter()
-    s = evaluate_file(path, tagger)
-    secs = time.perf_counter() - t0
+    s = evaluate_file(path, Tagger())
     assert s.prf()[2] >= FLOOR, s.table()
-    tokens = sum(len(x) for x in sents)
-    assert tokens / secs > 5000  # loose: CI machines vary; ~25k tokens/s measured
 
 
 def test_gazetteer_regenerates(shared: Path, tmp_path: Path):

@@ -136,7 +136,7 @@ def actor_for(actor_id: str) -> Actor | None:
     return _actor_for(actor_id)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=20_000)  # ids come from text too (group:<name>): bounded
 def _actor_for(actor_id: str) -> Actor | None:
     table = actor_table()
     row = table.get(actor_id)

@@ -56,9 +56,27 @@ def _affix_sets(lang: str) -> tuple[tuple[int, ...], frozenset[str], tuple[int, 
             tuple(sorted({len(x) for x in suf}, reverse=True)), frozenset(suf))
 
 
-@functools.lru_cache(maxsize=200_000)
+# word -> variants, per language. A plain dict rather than an lru_cache: its entries (tuples
+# of strings) are no containers the garbage collector has to visit again and again, where an
+# lru_cache keeps a linked list node per entry; it is emptied when full.
+_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {}
+_VARIANTS_MAX = 100_000
+
+
 def variants(word: str, lang: str) -> tuple[str, ...]:
     """The word and its bare forms without clitics, most literal first."""
+    cache = _VARIANTS.get(lang)
+    if cache is None:
+        cache = _VARIANTS[lang] = {}
+    found = cache.get(word)
+    if found is None:
+        if len(cache) >= _VARIANTS_MAX:
+            cache.clear()
+        found = cache[word] = _variants(word, lang)
+    return found
+
+
+def _variants(word: str, lang: str) -> tuple[str, ...]:
     pre_lens, pre, suf_lens, suf = _affix_sets(lang)
     if not pre and not suf:
         return (word,)

@@ -179,11 +179,13 @@ class _Finder:
         e = h.primary
         kind = e.kind
         if kind == "leader":
-            if not self.published or not any(a <= self.published <= b for a, b in e.dates):
-                return None  # a name from another time: left to the context rules
+            # in office on the publication day: the government; else (before, after, or no
+            # date to tell) a person of that country's elite — a name keeps its country
+            in_office = bool(self.published) and any(a <= self.published <= b for a, b in e.dates)
             kind = "person"
             pid = e.actor or kb.person_id(normalize_str(e.surface))
-            self.actors.setdefault(pid, Actor(pid, {self.lang: e.surface}, e.country, "GOV", "person"))
+            self.actors.setdefault(pid, Actor(pid, {self.lang: e.surface}, e.country,
+                                              "GOV" if in_office else "ELI", "person"))
         info = h.info or self.lex.key_info(self.norm[h.start:h.end], h.entries, h.article_clitic)
         if info is None:
             return None

@@ -8,10 +8,11 @@ looked up under each of its plausible bare forms. Lookups are cached per word.
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from .doc import Token
 from .lang.loader import read_tsv
@@ -44,21 +45,35 @@ def _taa(lang: str) -> tuple[str, str] | None:
     return (rows[0][0], rows[0][1]) if rows else None
 
 
+class _Affixes(NamedTuple):
+    pre_lens: tuple[int, ...]  # the lengths of the proclitics, longest first
+    pre: frozenset[str]
+    pre_first: frozenset[str]  # the letters proclitics begin with: a quick first test
+    suf_lens: tuple[int, ...]
+    suf: frozenset[str]
+    suf_last: frozenset[str]
+    article: str
+    taa: tuple[str, str] | None
+
+
 @functools.cache
-def _affix_sets(lang: str) -> tuple[tuple[int, ...], frozenset[str], tuple[int, ...], frozenset[str]]:
-    """``(prefix lengths, prefixes, suffix lengths, suffixes)``, lengths longest first.
+def _affix_sets(lang: str) -> _Affixes:
+    """The affixes of ``lang`` as sets, tried by length.
 
     Two affixes of one length cannot both begin (or end) a word, so trying the lengths longest
     first, each by one set lookup, finds them in the order of ``_affixes``.
     """
-    pre, suf, _ = _affixes(lang)
-    return (tuple(sorted({len(p) for p in pre}, reverse=True)), frozenset(pre),
-            tuple(sorted({len(x) for x in suf}, reverse=True)), frozenset(suf))
+    pre, suf, article = _affixes(lang)
+    return _Affixes(
+        tuple(sorted({len(p) for p in pre}, reverse=True)), frozenset(pre), frozenset(p[:1] for p in pre),
+        tuple(sorted({len(x) for x in suf}, reverse=True)), frozenset(suf), frozenset(x[-1:] for x in suf),
+        article, _taa(lang),
+    )
 
 
 # word -> variants, per language. A plain dict rather than an lru_cache: its entries (tuples
 # of strings) are no containers the garbage collector has to visit again and again, where an
-# lru_cache keeps a linked list node per entry; it is emptied when full.
+# lru_cache keeps a linked list node per entry. When full, the older half is dropped.
 _VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {}
 _VARIANTS_MAX = 100_000
 
@@ -71,30 +86,40 @@ def variants(word: str, lang: str) -> tuple[str, ...]:
     found = cache.get(word)
     if found is None:
         if len(cache) >= _VARIANTS_MAX:
-            cache.clear()
+            _drop_oldest(cache)
         found = cache[word] = _variants(word, lang)
     return found
 
 
+def _drop_oldest(cache: dict) -> None:
+    """Forget the older half of a memo (dicts keep insertion order)."""
+    for key in list(itertools.islice(cache, len(cache) // 2)):
+        del cache[key]
+
+
 def _variants(word: str, lang: str) -> tuple[str, ...]:
-    pre_lens, pre, suf_lens, suf = _affix_sets(lang)
+    a = _affix_sets(lang)
+    pre, suf = a.pre, a.suf
     if not pre and not suf:
         return (word,)
-    article = _affixes(lang)[2]
-    taa = _taa(lang)
+    article, taa = a.article, a.taa
     out = [word]
     stems = [word]
     n = len(word)
-    for k in pre_lens:
-        if n - k >= 2 and word[:k] in pre:
-            stems.append(word[k:])
+    if word[:1] in a.pre_first:
+        for k in a.pre_lens:
+            if n - k >= 2 and word[:k] in pre:
+                stems.append(word[k:])
     if article:
         for s in list(stems):
             if s.startswith(article) and len(s) - len(article) >= 2:
                 stems.append(s[len(article):])
+    suf_last, suf_lens = a.suf_last, a.suf_lens
     for s in stems:
         if s not in out:
             out.append(s)
+        if s[-1:] not in suf_last:
+            continue
         # with a proclitic gone too, a short remainder is more often a misreading than a word
         # (وزارة -> و + زار + ه), so stripping both ends asks for a longer stem
         least = 2 if s == word else 4
@@ -169,10 +194,11 @@ class PhraseIndex(Generic[T]):
         cache = self._cache
         unknown = new.difference(cache)
         if len(cache) + len(unknown) > _CACHE_MAX:
-            cache.clear()
-            self._starters.clear()
+            _drop_oldest(cache)
+            self._starters.intersection_update(cache)
             recent.clear()
-            new = unknown = norms
+            new = norms  # what was recent may be gone too
+            unknown = new.difference(cache)
         if len(recent) + len(new) > _RECENT_MAX:
             recent.clear()
         recent.update(new)

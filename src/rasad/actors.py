@@ -297,19 +297,27 @@ def scan_with(auto: ahocorasick.Automaton, norm: str, original: Callable[[int, i
     """Hits of an automaton built like ``Lexicon``'s (values: (len, entries, dropped))."""
     n = len(norm)
     out: list[Hit] = []
+    # a prefix longer than every clitic is no clitic: the walk back stops there
+    longest = max(map(len, clitics | article_prefixes), default=0)
     for end, (klen, plain, dropped, plain_info, dropped_info) in auto.iter(norm):
         after = end + 1
         if after < n and norm[after].isalnum():
             continue
         start = after - klen
-        ws = start
-        while ws > 0 and norm[ws - 1].isalnum():
-            ws -= 1
         article_clitic = False
         info = plain_info
-        if ws == start:
+        if start == 0 or not norm[start - 1].isalnum():
             entries = plain
         else:
+            ws = start - 1
+            inside = False  # the key ends a word whose beginning is no clitic
+            while ws > 0 and norm[ws - 1].isalnum():
+                if start - ws >= longest:
+                    inside = True
+                    break
+                ws -= 1
+            if inside:
+                continue
             prefix = norm[ws:start]
             if dropped and prefix in article_prefixes:
                 entries, article_clitic, info = dropped, True, dropped_info

@@ -186,6 +186,9 @@ _FRAME_KEYS = {
 }
 
 
+_CACHE_LIMIT = 100_000
+
+
 class CueWords:
     """Single-word cues looked up per token form (cached); multiword cues as phrases."""
 
@@ -213,6 +216,8 @@ class CueWords:
                 if len(v) <= _SHORT_CUE and v != norm and not any(norm == c + v for c in self.conj):
                     continue
                 found |= self.words.get(v, set())
+            if len(self._cache) > _CACHE_LIMIT:  # a corpus has no end of word forms
+                self._cache.clear()
             k = self._cache[norm] = frozenset(found)
         return k
 

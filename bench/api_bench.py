@@ -20,7 +20,6 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +27,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from results_md import write_section  # noqa: E402  (bench/ is on sys.path when run as a script)
+from results_md import commit, write_section  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "data" / "corpora" / "ar" / "saudinewsnet-aawsat-spa.jsonl"
@@ -187,21 +186,10 @@ def measure(db: Path, base: list[Any], repeat: int) -> list[tuple[str, list[floa
     return rows
 
 
-def _commit() -> str:
-    try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                             cwd=ROOT, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
-                               text=True, cwd=ROOT, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return (rev or "unknown") + (" with uncommitted changes" if dirty else "")
-
-
 def render(rows: list[tuple[str, list[float], str]], info: dict[str, Any]) -> str:
     lines = [
         f"## {SECTION}", "",
-        f"Measured {dt.date.today().isoformat()}, Python {platform.python_version()}, commit {_commit()}. "
+        f"Measured {dt.date.today().isoformat()}, Python {platform.python_version()}, commit {commit()}. "
         f"Command: `python bench/api_bench.py` (`make bench`). Database: {info['events']:,} event mentions "
         f"({info['clusters']:,} events after deduplication) in {info['documents']:,} articles: "
         f"{info['base']} real articles of `{info['corpus']}` analyzed once, written {info['copies']} times "
@@ -257,7 +245,6 @@ def main(argv: list[str] | None = None) -> int:
     print(section)
     if not opts.no_write:
         write_section(SECTION, section, Path(opts.out))
-        print(f"bench: wrote the '{SECTION}' section of {opts.out}", file=sys.stderr)
     return 0
 
 

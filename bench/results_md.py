@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results.md"
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.md"
+
+
+def commit() -> str:
+    """The commit measured, and whether the tree had uncommitted changes."""
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                             cwd=ROOT, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True, cwd=ROOT, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return (rev or "unknown") + (" with uncommitted changes" if dirty else "")
 
 
 def write_section(name: str, section: str, path: Path = RESULTS) -> None:
@@ -19,3 +34,4 @@ def write_section(name: str, section: str, path: Path = RESULTS) -> None:
         rest = "".join(lines[end:])
         new = "".join(lines[:start]) + section + ("\n" + rest if rest else "")
     path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
+    print(f"bench: wrote the '{name}' section of {path}", file=sys.stderr)

@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from results_md import write_section  # noqa: E402  (bench/ is on sys.path when run as a script)
+from results_md import commit, write_section  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -234,24 +234,13 @@ def _cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-def _commit() -> str:
-    try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                             cwd=ROOT, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
-                               text=True, cwd=ROOT, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return (rev or "unknown") + (" with uncommitted changes" if dirty else "")
-
-
 def render(pipe: dict, dp: dict | None, opts: argparse.Namespace) -> str:
     ar, en = pipe["ar"], pipe.get("en")
     lines = [
         f"## {SECTION}",
         "",
         f"Measured {dt.date.today().isoformat()} on {_cpu_name()}, Python {platform.python_version()}, "
-        f"commit {_commit()}; each run in a fresh process pinned to one core. "
+        f"commit {commit()}; each run in a fresh process pinned to one core. "
         f"Command: `python bench/run.py{' --limit ' + str(opts.limit) if opts.limit else ''}` (`make bench`).",
         "",
         "| corpus | articles | words/article | articles/s | MB/s | words/s | ms/article p50 / p95 / max |",
@@ -339,7 +328,6 @@ def main(argv: list[str] | None = None) -> int:
     section = render(pipe, dp, opts)
     print(section)
     write_section(SECTION, section, Path(opts.out))
-    print(f"bench: wrote the '{SECTION}' section of {opts.out}", file=sys.stderr)
     return 0
 
 

@@ -178,7 +178,6 @@ def main(argv: list[str] | None = None) -> int:
     section = render(bare, first, second, four, opts, articles)
     print(section)
     write_section(SECTION, section, Path(opts.out))
-    print(f"bench: wrote the '{SECTION}' section of {opts.out}", file=sys.stderr)
     return 0
 
 

@@ -29,13 +29,15 @@ def print_table(doc: Document, console: Console | None = None) -> None:
             t.add_row(z.kind, _short(doc.text[z.start:z.end]))
         con.print(t)
     if doc.events:
-        t = Table("type", "source", "target", "date", "neg", "modality", "rule", "trigger", title="events",
+        t = Table("type", "source", "target", "date", "place", "modality", "rule", "trigger", title="events",
                   title_justify="left")
         for e in doc.events:
+            loc = e.location
             t.add_row(
                 e.type,
                 _actor_label(e.source), _actor_label(e.target),
-                e.date or "-", "yes" if e.negated else "", e.modality, e.rule,
+                e.date or "-", f"{loc.name} ({loc.country or '?'})" if loc else "-",
+                e.modality + (", negated" if e.negated else ""), e.rule,
                 _short(doc.text[e.trigger.start:e.trigger.end], 30),
             )
         con.print(t)

@@ -1,8 +1,11 @@
 """``rasad eval gsr DIR``: Arabic PROTEST and ASSAULT detection on the arabic_event_gsr files.
 
 Detection: each sentence of ``<type>_gsr.csv`` is analyzed alone; it is predicted positive
-when rasad yields a (not negated) event of that type. ``yes`` is positive, ``easy no`` and
-``difficult no`` negative, ``ambiguous`` is reported apart.
+when rasad yields a (not negated) event of that type that the sentence reports as its news —
+for a type the event scorer covers (``stages/eventscore.py``), one whose confidence reaches the
+type's threshold; ``detection_any`` counts every event of the type instead. ``yes`` (all
+annotators accept) is positive, ``easy no`` and ``difficult no`` (at least one rejects)
+negative, ``ambiguous`` is reported apart.
 
 Arguments: ``<type>_spans.json`` holds the annotators' codings of each event (``PAK OPP``:
 country PAK, sector OPP). The gold country of a side is the annotators' majority; for each
@@ -25,6 +28,7 @@ from typing import Any
 
 from ..doc import Document
 from ..errors import InputError
+from ..stages import eventscore
 from .golden import actor_attr
 
 TYPES = ("PROTEST", "ASSAULT")
@@ -175,10 +179,11 @@ class _Analyzer:
             from ..api import analyze as _analyze
             analyze = _analyze
         self._analyze = analyze
-        self._cache: dict[tuple[str, str | None], list[tuple[str, str | None, str | None]]] = {}
+        # per text: (type, source country, target country, reported as the sentence's news)
+        self._cache: dict[tuple[str, str | None], list[tuple[str, str | None, str | None, bool]]] = {}
         self.failures: list[str] = []
 
-    def events(self, text: str, published: str | None) -> list[tuple[str, str | None, str | None]]:
+    def events(self, text: str, published: str | None) -> list[tuple[str, str | None, str | None, bool]]:
         key = (text, published)
         if key not in self._cache:
             try:
@@ -188,7 +193,7 @@ class _Analyzer:
                 self._cache[key] = []
             else:
                 self._cache[key] = [(ev.type, actor_attr(doc, ev.source, "country"),
-                                     actor_attr(doc, ev.target, "country"))
+                                     actor_attr(doc, ev.target, "country"), eventscore.reported(ev, "ar"))
                                     for ev in doc.events if not ev.negated]
         return self._cache[key]
 
@@ -216,6 +221,7 @@ def evaluate(folder: str | Path, limit: int | None = None,
         raise InputError(f"'{folder}' is not a folder: give the arabic-event-gsr folder")
     az = _Analyzer(analyze)
     detection: list[Detection] = []
+    detection_any: list[Detection] = []
     args: list[ArgScore] = []
     todo: list[tuple[str, list[GsrRow], list[SpanRecord]]] = []
     for etype in TYPES:
@@ -233,12 +239,14 @@ def evaluate(folder: str | Path, limit: int | None = None,
     total = sum(len(r) + len(s) for _, r, s in todo)
     done = 0
     for etype, rows, spans in todo:
-        det = Detection(etype)
+        det, det_any = Detection(etype), Detection(etype)
         for row in rows:
-            pred = any(t == etype for t, _, _ in az.events(row.text, row.date))
+            evs = [e for e in az.events(row.text, row.date) if e[0] == etype]
+            pred = any(e[3] for e in evs)
             done += 1
             if progress and done % 200 == 0:
                 progress(done, total)
+            _count(det_any, row, bool(evs))
             if row.label == AMBIGUOUS:
                 det.ambiguous += 1
                 det.ambiguous_pos += pred
@@ -254,6 +262,7 @@ def evaluate(folder: str | Path, limit: int | None = None,
                     det.fp_difficult += row.label == "difficult no"
                     det.errors.append({"kind": "fp", "id": row.id, "label": row.label, "text": row.text})
         detection.append(det)
+        detection_any.append(det_any)
         src, tgt = ArgScore(etype, "source"), ArgScore(etype, "target")
         for rec in spans:
             evs = [e for e in az.events(rec.text, rec.date) if e[0] == etype]
@@ -267,8 +276,23 @@ def evaluate(folder: str | Path, limit: int | None = None,
         args += [src, tgt]
     return {"folder": str(root), "limit": limit, "split": split, "sentences_analyzed": len(az._cache),
             "analyze_failures": len(az.failures), "_failures": az.failures[:20],
-            "detection": [d.to_json() for d in detection], "arguments": [a.to_json() for a in args],
+            "detection": [d.to_json() for d in detection],
+            "detection_any": [d.to_json() for d in detection_any], "arguments": [a.to_json() for a in args],
             "_errors": {d.event_type: d.errors for d in detection}}
+
+
+def _count(det: Detection, row: GsrRow, pred: bool) -> None:
+    """Tally one row's prediction (errors are listed for the main detection only)."""
+    if row.label == AMBIGUOUS:
+        det.ambiguous += 1
+        det.ambiguous_pos += pred
+    elif row.label == POSITIVE:
+        det.tp += pred
+        det.fn += not pred
+    elif row.label in NEGATIVE:
+        det.fp += pred
+        det.tn += not pred
+        det.fp_difficult += pred and row.label == "difficult no"
 
 
 def _fmt(x: float | None) -> str:
@@ -282,7 +306,7 @@ def print_report(res: dict[str, Any], verbose: bool = False) -> None:
     con = Console(highlight=False)
     t = Table("type", "P", "R", "F1", "tp", "fp", "fp hard", "fn", "tn", "ambig+",
               title="sentence-level detection (yes vs easy/difficult no)", title_justify="left")
-    for d in res["detection"]:
+    for d in res["detection"] + [dict(d, type=f"{d['type']}*") for d in res.get("detection_any", [])]:
         t.add_row(d["type"], _fmt(d["precision"]), _fmt(d["recall"]), f"[bold]{_fmt(d['f1'])}[/]",
                   str(d["tp"]), str(d["fp"]), str(d["fp_difficult_no"]), str(d["fn"]), str(d["tn"]),
                   f"{d['ambiguous_predicted']}/{d['ambiguous']}")
@@ -297,7 +321,9 @@ def print_report(res: dict[str, Any], verbose: bool = False) -> None:
         for etype, errs in res["_errors"].items():
             for e in errs[:40]:
                 con.print(f"{etype} {e['kind']} {e.get('label', '')} {e['id']}: {e['text'][:160]}", soft_wrap=True)
-    con.print("fp hard: false positives on 'difficult no'; ambig+: 'ambiguous' sentences predicted positive; "
+    con.print("PROTEST, ASSAULT: sentences with an event scored as their news (confidence from the scorer's "
+              "threshold up); PROTEST*, ASSAULT*: with any event of the type; "
+              "fp hard: false positives on 'difficult no'; ambig+: 'ambiguous' sentences predicted positive; "
               "gold: coded events with a state code on that side; acc detected: accuracy where rasad "
               "found an event of the type", style="dim", soft_wrap=True)
     con.print(f"{res['sentences_analyzed']} texts analyzed (split: {res.get('split', 'all')})"

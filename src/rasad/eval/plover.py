@@ -281,11 +281,13 @@ def print_report(res: dict[str, Any], verbose: bool = False) -> None:
         t.add_row(r["type"], str(r["gold"]), str(r["found"]), str(r["produced"]), str(r["correct"]))
     con.print(t)
     if verbose:
+        from rich.markup import escape  # rule ids and gold lists in brackets are no markup
+
         for e in res["_extra"]:
-            con.print(f"extra {e['type']} ({e['cameo'] or '-'}) [{e['rule']}] '{e['trigger']}' gold {e['gold']}: "
-                      f"{e['text']}", soft_wrap=True)
+            con.print(escape(f"extra {e['type']} ({e['cameo'] or '-'}) [{e['rule']}] '{e['trigger']}' "
+                             f"gold {e['gold']}: {e['text']}"), soft_wrap=True)
         for m in res["_missed"]:
-            con.print(f"missed {m['type']} {m['code']} (got {m['produced']}): {m['text']}", soft_wrap=True)
+            con.print(escape(f"missed {m['type']} {m['code']} (got {m['produced']}): {m['text']}"), soft_wrap=True)
     if res["analyze_failures"]:
         con.print(f"{res['analyze_failures']} sentences failed to analyze: " + "; ".join(res["_failures"][:3]),
                   style="red", soft_wrap=True)

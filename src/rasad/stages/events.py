@@ -23,6 +23,12 @@ of), the counted victims of an unmarked passive (قتل خمسة جنود, ten s
 sides after "between", coordinated subjects of a reciprocal event (X and Y met: X acts on Y),
 a direct object or the subject of a "that"-clause as target, and "Y must …" said by X as X's
 demand of Y. A verb of denial negates the clause after its subject (نفى المتحدث … أن).
+A side that names no state takes a country from the words next to it or from the place: the
+nationality on an attacker's weapon (ضربة جوية أميركية) or beside a crowd (متظاهرون أفغان), and,
+where a language's frames say so, the country of the act's place for unnamed protesters and
+for the target of a protest or an attack. Where a language has an event scorer
+(``eventscore.py``), its protests and attacks get a learned confidence: how surely the act is
+the news its sentence reports rather than background.
 """
 
 from __future__ import annotations
@@ -32,12 +38,13 @@ import functools
 import re
 from dataclasses import dataclass, replace
 
-from .. import ontology
+from .. import ontology, places
 from ..doc import Document, Event, EventActor, Location, Mention, Sentence
 from ..errors import ResourceError
-from ..lang.loader import read_yaml
+from ..lang.loader import read_tsv, read_yaml
 from ..match import Hit, PhraseIndex, has_variant, variants, word_set
 from ..pipeline import stage
+from . import eventscore
 from .normalize import normalize_str
 from .quotes import SentenceView, sentence_views
 
@@ -62,6 +69,7 @@ _CROWD_BEFORE = 4
 _VICTIM_AFTER = 4  # مقتل اثنين من جنوده: the victims right after a death noun
 _DATE_AFTER = 20  # a date this near after a nominal trigger, in its clause, dates it
 _STALE_DAYS = 365
+_BEFORE_REACH = 2  # a rule's require_before word this near before the trigger (will not go)
 # material acts: what may happen, is planned or would happen has not happened (verbal acts —
 # a threat, a request — are made by saying what may happen, so they are not among them)
 _MATERIAL = frozenset({"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "SANCTION", "AID", "RETREAT"})
@@ -106,6 +114,9 @@ class Rule:
     exclude_after: tuple[tuple[str, ...], ...] = ()  # heart attack, riot police
     exclude_before: tuple[tuple[str, ...], ...] = ()
     exclude_window: int = 2
+    require_before: tuple[tuple[str, ...], ...] = ()  # one must stand just before (to, will: a verb)
+    after_firsts: frozenset[str] = frozenset()  # the first words of require_after (a quick test)
+    needs_country: bool = False  # coded only with a source or target of known country (generated rules)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +136,8 @@ class Lexicon:
     coordinators: frozenset[str] = frozenset()  # and / و (glued to the next word in Arabic)
     comitative: frozenset[str] = frozenset()  # with / مع: a rule taking its target so is reciprocal
     genitive: frozenset[str] = frozenset()  # of: the assassination of a leader of X
+    content_target: bool = False  # event_frames.yaml: a threat's, demand's … content names its target
+    between_anchors: bool = False  # event_frames.yaml: a noun with two sides after "between" is an event
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +150,8 @@ class Morphology:
     noun_proclitics: tuple[str, ...] = ()  # prepositions glued only to nouns (باغتيال)
     imperfect: tuple[str, ...] = ()  # prefixes only an imperfect verb begins with (يقتلون)
     noun_rules: bool = False  # a pos: noun rule's forms are all nouns (not so in English: bombed)
+    progressive: tuple[str, ...] = ()  # endings of a verb form an auxiliary makes progressive (is refusing)
+    past_endings: tuple[str, ...] = ()  # endings no present form with a bare present prefix has (تظاهروا)
 
 
 def _rule(d: dict, lang: str) -> Rule:
@@ -144,15 +159,17 @@ def _rule(d: dict, lang: str) -> Rule:
     typ = str(d.get("type") or "")
     if not rid or typ not in PLOVER_TYPES:
         raise ResourceError(f"lang/{lang}/events.yaml: rule '{rid}' has no id or a bad type '{typ}'")
+    after = _phrases(d.get("require_after"))
     return Rule(
         id=rid, type=typ, mode=(d.get("mode") or None), context=tuple(d.get("context") or ()),
         cameo=(str(d["cameo"]) if d.get("cameo") not in (None, "") else None),
         pos=str(d.get("pos") or "verb"), frame=str(d.get("frame") or ("noun" if d.get("pos") == "noun" else "active")),
-        require_after=_phrases(d.get("require_after")), window=int(d.get("window") or 6),
+        require_after=after, window=int(d.get("window") or 6),
         target_preps=word_set(d.get("target_preps") or ()), confidence=float(d.get("confidence") or 0.7),
         actorless=_actorless(d.get("actorless"), rid, lang), subject=str(d.get("subject") or ""),
         exclude_after=_phrases(d.get("exclude_after")), exclude_before=_phrases(d.get("exclude_before")),
-        exclude_window=int(d.get("exclude_window") or 2),
+        exclude_window=int(d.get("exclude_window") or 2), require_before=_phrases(d.get("require_before")),
+        after_firsts=frozenset(w[0] for w in after), needs_country=bool(d.get("needs_country")),
     )
 
 
@@ -167,7 +184,13 @@ def _actorless(value, rid: str, lang: str) -> str:
 
 
 def _phrases(items) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(normalize_str(w) for w in str(x).split()) for x in (items or ()) if str(x).strip())
+    return tuple(_phrase(str(x)) for x in (items or ()) if str(x).strip())
+
+
+@functools.lru_cache(maxsize=65536)
+def _phrase(text: str) -> tuple[str, ...]:
+    """A phrase's normalized words (lexicons repeat their phrases: one normalization each)."""
+    return tuple(normalize_str(w) for w in text.split())
 
 
 _CUE_KEYS = {
@@ -235,6 +258,10 @@ def lexicon(lang: str) -> Lexicon:
         forms = _forms(d.get("forms"))
         idx.add_all(forms, r)
         firsts.setdefault(r.id, set()).update(normalize_str(f.split()[0]) for f in forms)
+    for r, forms in _generated(lang, data.get("rules") or ()):
+        rules.append(r)
+        idx.add_all(forms, r)
+        firsts.setdefault(r.id, set()).update(normalize_str(f.split()[0]) for f in forms)
     if frames.get("obligation"):
         # "Y must return the helicopter", said X: X's demand of Y (CAMEO 100)
         r = Rule(id=OBLIGATION, type="REQUEST", mode=None, context=(), cameo="100", pos="verb",
@@ -251,11 +278,51 @@ def lexicon(lang: str) -> Lexicon:
         cues.add(frames.get(key), kind)
     morph = Morphology(normalize_str(str(fut.get("prefix") or "")), _norms(fut.get("present")), conj,
                        _norms(frames.get("noun_proclitics")), _norms(fut.get("imperfect")),
-                       bool(frames.get("noun_rules_are_nominal")))
+                       bool(frames.get("noun_rules_are_nominal")), _norms(frames.get("progressive_endings")),
+                       _norms(fut.get("past_endings")))
     return Lexicon(idx, tuple(rules), word_set(frames.get("location_clitics") or ()), cues,
                    {k: frozenset(v) for k, v in firsts.items()}, morph,
                    word_set(frames.get("coordinators") or ()), word_set(frames.get("comitative") or ()),
-                   word_set(frames.get("genitive") or ()))
+                   word_set(frames.get("genitive") or ()), bool(frames.get("content_target")),
+                   bool(frames.get("between_anchors")))
+
+
+_GENERATED_CONFIDENCE = 0.55
+
+
+def _generated(lang: str, hand) -> list[tuple[Rule, list[str]]]:
+    """The rules of ``lang/<code>/events_generated.tsv`` (built from a verb dictionary by a
+    script), each with the forms it keeps: a hand rule's form is the hand rule's — a generated
+    bare verb gives way to any of them, a generated verb + object to an unconditional one."""
+    rows = read_tsv(lang, "events_generated.tsv", 8)
+    if not rows:
+        return []
+    # a participle after one of these is an adjective (the occupied territories, US-led)
+    frames = read_yaml(lang, "event_frames.yaml") or {}
+    adjective = list(frames.get("generated_not_after") or ())
+    actorless = set(frames.get("generated_actorless") or ())  # types coded on their victims alone
+    any_hand: set[str] = set()
+    plain_hand: set[str] = set()
+    for d in hand:
+        for f in _forms(d.get("forms")):
+            norm = " ".join(normalize_str(f).split())
+            any_hand.add(norm)
+            if not d.get("require_after"):
+                plain_hand.add(norm)
+    out = []
+    for rid, typ, mode, ctx, code, forms, need, window, *rest in rows:
+        before = rest[0].split("|") if rest and rest[0] else ()
+        owned = plain_hand if need else any_hand
+        kept = [f for f in _forms(forms.split("|")) if " ".join(normalize_str(f).split()) not in owned]
+        if kept:
+            r = _rule({"id": rid, "type": typ, "mode": mode, "context": [c for c in ctx.split(",") if c],
+                       "cameo": code, "require_after": need.split("|") if need else (), "window": window,
+                       "require_before": before, "exclude_before": adjective, "exclude_window": 1,
+                       "actorless": "casualties" if typ in actorless else None,
+                       "needs_country": bool(frames.get("generated_need_country")),
+                       "confidence": _GENERATED_CONFIDENCE}, lang)
+            out.append((r, kept))
+    return out
 
 
 def _forms(items) -> list[str]:
@@ -299,17 +366,24 @@ class _Sent:
         self.toks = view.tokens
         lang = doc.lang or "ar"
         triggers: list[Hit] = []
+        present: set[str] | None = None  # every bare form in the sentence: most required words are not
         for h in hits:
             # rules sharing a form are told apart by the words that follow
             r = h.payload
-            if r.require_after and not _phrase_near(self.toks, h.last + 1, h.last + 1 + r.window,
-                                                    r.require_after, lang):
-                continue
+            if r.require_after:
+                if present is None:
+                    present = {v for t in self.toks for v in variants(t.norm, lang)}
+                if r.after_firsts.isdisjoint(present) or not _phrase_near(
+                        self.toks, h.last + 1, h.last + 1 + r.window, r.require_after, lang, r.after_firsts):
+                    continue
             if r.exclude_after and _phrase_near(self.toks, h.last + 1, h.last + 1 + r.exclude_window,
                                                 r.exclude_after, lang):
                 continue
             if r.exclude_before and _phrase_near(self.toks, h.first - r.exclude_window, h.first,
                                                  r.exclude_before, lang):
+                continue
+            if r.require_before and not _phrase_near(self.toks, h.first - _BEFORE_REACH, h.first,
+                                                     r.require_before, lang):
                 continue
             triggers.append(h)
         self.triggers = _longest(triggers)
@@ -317,6 +391,7 @@ class _Sent:
         self.kinds: dict[int, frozenset[str]] = {}
         self.cue_end: dict[tuple[int, str], int] = {}
         self._victims: frozenset[int] | None = None
+        self.cities: list[tuple[int, int, places.Place]] | None = None
         if not self.triggers:
             self.boundary: list[bool] = []
             self.groups: list[_Group] = []
@@ -623,10 +698,10 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
         # passive: "X was attacked by Y"
         return agent, _left_group(s, h.first, _SUBJECT_GAP)
     subj = _subject(s, h.first, right, lang)
-    target = None
+    target = _prep_object(s, h, rule)  # fired at X: the preposition ending the trigger takes X
     base = subj.last if subj is not None and subj.first > h.last else h.last
     objects = [g for g in right if g is not subj and (subj is None or g.first > subj.last)]
-    for g in objects:
+    for g in objects if target is None else ():
         if rule.target_preps:
             if _preceded_by(s, g, rule.target_preps) or _glued(s, g, rule.target_preps) \
                     or (g.first > 1 and s.has(g.first - 1, "determiner")
@@ -647,7 +722,38 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
         return None, subj  # passive without an agent: the subject undergoes
     if target is None and rule.type in _COMPLEMENT_TAKERS:
         target = _complement_subject(s, h.last + 1)
+    if target is None and rule.type in _CONTENT_TARGET and s.lex.content_target:
+        target = _content_target(s, h, subj)
     return subj, target
+
+
+# what a threat, demand, refusal or protest is about names its target (threatened to shell X,
+# demanded the release of X, protested against X's decision): the first actor in the clause after
+_CONTENT_TARGET = frozenset({"REQUEST", "REJECT", "THREATEN", "ACCUSE", "PROTEST"})
+_CONTENT_REACH = 6
+
+
+def _content_target(s: _Sent, h: Hit, subj: _Group | None) -> _Group | None:
+    for g in s.groups:
+        if g.first <= h.last or g is subj or g.location:
+            continue
+        if g.first - h.last - 1 > _CONTENT_REACH or any(
+                s.toks[k].norm in _PUNCT_BOUNDARY or (s.boundary[k] and not s.has(k, "complementizer"))
+                for k in range(h.last + 1, g.first)):
+            return None
+        return g
+    return None
+
+
+def _prep_object(s: _Sent, h: Hit, rule: Rule) -> _Group | None:
+    """The actor right after a trigger that ends in one of its target prepositions (fired at X,
+    shot at the X): its target, even where the preposition also marks a place."""
+    if not rule.target_preps or h.last <= h.first or s.toks[h.last].norm not in rule.target_preps:
+        return None
+    g = next((g for g in s.groups if g.first > h.last), None)
+    if g is None or g.first - h.last - 1 > 1 or (g.first - h.last - 1 == 1 and not s.has(h.last + 1, "determiner")):
+        return None
+    return g
 
 
 def _obliged(s: _Sent, h: Hit, lang: str) -> tuple[_Group | None, _Group | None]:
@@ -683,7 +789,8 @@ def _passive(s: _Sent, h: Hit) -> bool:
     """A passive trigger: after an auxiliary (was attacked), or a participle right after its noun
     with a passive preposition next (officials accused of …, civilians imprisoned for …)."""
     if h.first > 0 and s.has(h.first - 1, "aux"):
-        return True
+        # "is refusing" is no passive: the auxiliary makes a progressive
+        return not (s.lex.morph.progressive and s.toks[h.first].norm.endswith(s.lex.morph.progressive))
     return h.last + 1 < len(s.toks) and s.has(h.last + 1, "passive_after") \
         and any(g.last == h.first - 1 and not g.location for g in s.groups)
 
@@ -811,7 +918,13 @@ def _anchored(s: _Sent, h: Hit) -> bool:
                 and not any(s.boundary[j] and not s.has(j, "relative") for j in range(h.last + 1, k)):
             return True
     near = range(max(0, h.first - _LIGHT_BEFORE), min(len(s.toks), h.last + 1 + _LIGHT_AFTER))
-    return any(_light_verb(s, k) for k in near if not h.first <= k <= h.last)
+    if any(_light_verb(s, k) for k in near if not h.first <= k <= h.last):
+        return True
+    # fighting / talks between two named sides (event_frames.yaml between_anchors): an event
+    # going on between them, not a topic (a form that holds "between" itself, the conflict
+    # between X and Y, is not anchored so)
+    return s.lex.between_anchors and h.last + 1 < len(s.toks) and s.has(h.last + 1, "between") \
+        and _between_pair(s, h, _right_groups(s, h.last)) is not None
 
 
 def _light_verb(s: _Sent, k: int) -> bool:
@@ -846,7 +959,15 @@ def _sentence_times(s: _Sent) -> list:
 
 def _counts_casualties(s: _Sent) -> bool:
     """The sentence counts dead or wounded: a number of victims (قتل 18 شخصا، سقوط 12 قتيلا) or a
-    death or wound noun with its victims (مقتل شخص وإصابة 11 آخرين، مقتل أحد جنوده)."""
+    death or wound noun with its victims (مقتل شخص وإصابة 11 آخرين، مقتل أحد جنوده). Read once
+    per sentence."""
+    found = s.__dict__.get("_casualties")
+    if found is None:
+        found = s.__dict__["_casualties"] = _count_casualties(s)
+    return found
+
+
+def _count_casualties(s: _Sent) -> bool:
     sent = s.view.sent
     numbers = set()
     for q in s.doc.quantities:
@@ -935,6 +1056,8 @@ def _future(s: _Sent, h: Hit) -> bool:
             norm.startswith(c + morph.future + p) for c in ("",) + morph.conj for p in morph.present):
         return True
     if h.first > 0 and (s.has(h.first - 1, "may") or s.has(h.first - 1, "subjunctive")):
+        if morph.past_endings and norm.endswith(morph.past_endings) and not _imperfect(s, h):
+            return False  # قد تظاهروا: "have protested" (a present plural ends otherwise)
         return norm.startswith(morph.present) or any(norm.startswith(c) and norm[len(c):].startswith(morph.present)
                                                    for c in morph.conj)
     return False
@@ -1036,22 +1159,203 @@ def _grain(value: str) -> str:
     return {4: "year", 7: "month"}.get(len(value), "day")
 
 
+_PLACE_REACH = 10  # tokens between a trigger and its place
+
+
 def _location(s: _Sent, h: Hit) -> Location | None:
+    """The nearest place phrase of the trigger's sentence: a country or capital the actor
+    lexicon found after a location preposition, or a city of the gazetteer (rasad.places)."""
     doc = s.doc
-    best = None
+    best: tuple[int, Location] | None = None
+    gaz = places.gazetteer(doc.lang or "ar")
     for g in s.groups:
         if not g.location:
             continue
         d = min(abs(g.first - h.last), abs(h.first - g.last))
-        if d <= 10 and (best is None or d < best[0]):
-            best = (d, g)
-    if best is None:
-        return None
-    m = best[1].mentions[0]
-    a = doc.actors.get(m.actor or "")
-    kind = a.kind if a else None
-    return Location(name=m.text, country=a.country if a else None,
-                    precision="city" if kind in ("capital", "city", "place") else "country")
+        if d <= _PLACE_REACH and (best is None or d < best[0]):
+            m = g.mentions[0]
+            a = doc.actors.get(m.actor or "")
+            country = a.country if a else None
+            if m.kind == "capital" and country in gaz.capitals:
+                p = gaz.capitals[country]
+                loc = Location(m.text, country, p.lat, p.lon, p.geonameid, "city")
+            elif country in gaz.centroids and m.kind == "country":
+                p = gaz.centroids[country]
+                loc = Location(m.text, country, p.lat, p.lon, None, "country")
+            else:
+                loc = Location(m.text, country, precision="country")
+            best = (d, loc)
+    for first, last, p in _city_phrases(s, gaz):
+        d = min(abs(first - h.last), abs(h.first - last))
+        if d <= _PLACE_REACH and (best is None or d <= best[0]):
+            lo, hi = s.toks[first].start, s.toks[last].end
+            best = (d, Location(doc.text[lo:hi], p.country, p.lat, p.lon, p.geonameid, "city"))
+    return best[1] if best else None
+
+
+def _city_phrases(s: _Sent, gaz: places.Gazetteer) -> list[tuple[int, int, places.Place]]:
+    """Cities named where the sentence puts a place (after a location preposition, glued or
+    apart, and for a small city right after a place noun); cached on the sentence."""
+    found = s.cities
+    if found is not None:
+        return found
+    found = s.cities = []
+    toks, n = s.toks, len(s.toks)
+    if not gaz.names:
+        return found
+    starts = {g.first for g in s.groups}
+    countries = {a.country for a in s.doc.actors.values() if a.country}
+    clitics = s.location_clitics
+    i = 0
+    while i < n:
+        glued = ""
+        if i and s.has(i - 1, "location"):
+            j = i
+        elif clitics and any(toks[i].norm.startswith(c) for c in clitics):
+            j, glued = i, next(c for c in clitics if toks[i].norm.startswith(c))
+        else:
+            i += 1
+            continue
+        while j < n and toks[j].norm in gaz.skip:
+            j += 1
+        after_noun = j < n and toks[j].norm.removeprefix(glued) in gaz.place_nouns
+        if after_noun:
+            j += 1
+            glued = ""
+            while j < n and toks[j].norm in gaz.skip:
+                j += 1
+        if j >= n or j in starts or s.doc.text[toks[j].start].islower():
+            i += 1
+            continue
+        words = [t.norm for t in toks[j:j + gaz.max_words]]
+        if glued:
+            words[0] = words[0][len(glued):]
+        k, cands = gaz.candidates(words, 0)
+        p = gaz.choose(cands, countries, after_noun) if k else None
+        if p is not None:
+            found.append((j, j + k - 1, p))
+            i = j + k
+        else:
+            i += 1
+    return found
+
+
+def _demonym_source(s: _Sent, h: Hit) -> EventActor | None:
+    """A nationality adjective that no actor mention holds, on the act's noun (ضربة جوية أميركية,
+    the trigger a noun and the adjective within two words after it) or on the subject of a verb
+    — just before it in its clause (دبابات روسية فتحت النار) or the noun right after it
+    (قصفت طائرات إسرائيلية): the attacker's country. A noun of victims after the verb is its
+    object or the subject of its passive (قتل جنود إسرائيليون): its nationality is the victims'."""
+    demonyms = _demonyms(s.doc.lang or "ar")
+    held = {k for g in s.groups for k in range(g.first, g.last + 1)}
+    n = len(s.toks)
+    if _nominal(s, h):
+        span: list[int] = list(range(h.last + 1, min(n, h.last + 3)))
+    else:
+        span = list(range(h.first - 1, max(-1, h.first - 1 - _SUBJECT_GAP), -1))
+        k = h.last + 1
+        if k + 1 < n and not s.boundary[k] and not s.has(k, "victim") and not s.has(k, "casualty") \
+                and not any(q.start <= s.toks[k].start < q.end for q in s.doc.quantities):
+            span.append(k + 1)
+    for k in span:
+        if s.boundary[k]:
+            break
+        country = demonyms.get(s.toks[k].norm)
+        if country and k not in held:
+            t = s.toks[k]
+            return EventActor(actor=None, text=s.doc.text[t.start:t.end], country=country, start=t.start, end=t.end)
+    return None
+
+
+def _crowd_nationality(s: _Sent, k: int) -> str | None:
+    """The country of a nationality word right after a crowd word, or right before it."""
+    demonyms = _demonyms(s.doc.lang or "ar", True)
+    for j in (k + 1, k + 2, k - 1):
+        if 0 <= j < len(s.toks) and not s.boundary[j]:
+            country = demonyms.get(s.toks[j].norm)
+            if country:
+                return country
+    return None
+
+
+@functools.cache
+def _demonym_types(lang: str) -> frozenset[str]:
+    return frozenset(str(t) for t in (read_yaml(lang, "event_frames.yaml") or {}).get("demonym_source") or ())
+
+
+@functools.cache
+def _demonyms(lang: str, plural: bool = False) -> dict[str, str]:
+    """Nationality adjectives (the singular forms of actors_demonyms.tsv; with ``plural`` also
+    the plural nouns: الإيرانيين) -> country."""
+    out: dict[str, str] = {}
+    for r in read_tsv(lang, "actors_demonyms.tsv", 3):
+        if r[2] == "sg" or plural:
+            out.setdefault(normalize_str(r[0]), r[1])
+    for c in _norms((read_yaml(lang, "event_frames.yaml") or {}).get("future", {}).get("conjunctions")):
+        out.update({c + k: v for k, v in list(out.items()) if c + k not in out})
+    return out
+
+
+def _implicit_place(s: _Sent, ev: Event) -> list[EventActor]:
+    """Where a protest or an attack may happen, as actors that can stand for a side of it naming
+    no state (event_frames.yaml ``implicit_country``): the place named next to the trigger
+    first, then the countries the sentence names after the trigger (where the act's object and
+    place stand), then those before it."""
+    if ev.type not in _implicit_sides(s.doc.lang or "ar"):
+        return []
+    near = [g for g in s.groups if g.location and ev.location and g.mentions[0].text == ev.location.name]
+    at = s.view.tok_index(ev.trigger.start)
+    after = [g for g in s.groups if g.first > at and g not in near]  # the act's object and place follow it
+    out = []
+    for g in near + after + [g for g in s.groups if g not in near and g not in after]:
+        country = _group_country(s.doc, g)
+        if country:
+            m0, m1 = g.mentions[0], g.mentions[-1]
+            out.append(EventActor(actor=None, text=s.doc.text[m0.start:m1.end], country=country,
+                                  start=m0.start, end=m1.end))
+    return out
+
+
+def _implicit_country(events: list[Event], places: dict[tuple[int, str], list[EventActor]],
+                      doc: Document) -> list[Event]:
+    """A side of a protest or an attack that names no state — after the sentence before has
+    lent its target (anaphora) — stands in the country where the act happens: protesters with no
+    nationality named are of the place they march in, and a protest or an attack with no state
+    named as its target is on that country (CAMEO codes an unnamed side by its location)."""
+    if not places:
+        return events
+    sides = _implicit_sides(doc.lang or "ar")
+    out = []
+    for ev in events:
+        cands = places.get((ev.trigger.start, ev.type)) or []
+        new: dict[str, EventActor] = {}
+        for side in sides.get(ev.type, ()) if cands else ():
+            cur: EventActor | None = getattr(ev, side)
+            if cur is not None and (cur.country is not None or _actor_country(doc, cur.actor)):
+                continue
+            # the crowd, the citizens: their words stay, the country is the place's
+            new[side] = cands[0] if cur is None else replace(cur, country=cands[0].country)
+        if new:
+            ev = replace(ev, source=new.get("source", ev.source), target=new.get("target", ev.target))
+        out.append(ev)
+    return out
+
+
+def _group_country(doc: Document, g: _Group) -> str | None:
+    return _actor_country(doc, g.head(doc).actor)
+
+
+def _actor_country(doc: Document, actor: str | None) -> str | None:
+    a = doc.actors.get(actor or "")
+    return a.country if a else None
+
+
+@functools.cache
+def _implicit_sides(lang: str) -> dict[str, tuple[str, ...]]:
+    """The sides that take the country of the act, per type."""
+    frames = read_yaml(lang, "event_frames.yaml") or {}
+    return {str(t): tuple(str(x) for x in v if x in ("source", "target"))
+            for t, v in (frames.get("implicit_country") or {}).items()}
 
 
 def _codes(rule_type: str, cameo: str | None) -> tuple[str | None, float | None, int | None]:
@@ -1079,6 +1383,8 @@ def events(doc: Document) -> Document:
     if not lex.rules:
         doc.events = out
         return doc
+    scored = eventscore.scored_types(lang)
+    places: dict[tuple[int, str], list[EventActor]] = {}  # where each protest or attack may happen
     for view in sentence_views(doc):
         if not view.tokens or doc.zone_at(view.sent.start) != "body" or doc.zone_at(view.sent.end - 1) != "body":
             continue
@@ -1096,9 +1402,14 @@ def events(doc: Document) -> Document:
             if any(r is not h and _in_complement(s, r, h) for r in heads):
                 continue
             ev = _code(s, h, rule, len(out))
+            if ev is not None and ev.type in scored:
+                ev = eventscore.rescore(s, h, ev)  # is the act the sentence's news? (learned)
             if ev is not None:
                 out.append(ev)
-    doc.events = _anaphora(_dedupe(out), doc)
+                where = _implicit_place(s, ev)
+                if where:
+                    places[(ev.trigger.start, ev.type)] = where
+    doc.events = _implicit_country(_anaphora(_dedupe(out), doc), places, doc)
     return doc
 
 
@@ -1115,11 +1426,14 @@ def _in_complement(s: _Sent, head: Hit, h: Hit) -> bool:
     return not any(s.toks[k].norm in _PUNCT_BOUNDARY for k in range(head.last + 1, h.first))
 
 
-def _phrase_near(toks: list, lo: int, hi: int, phrases: tuple[tuple[str, ...], ...], lang: str) -> bool:
-    """Whether one of ``phrases`` starts at a token in ``[lo, hi)``."""
+def _phrase_near(toks: list, lo: int, hi: int, phrases: tuple[tuple[str, ...], ...], lang: str,
+                 firsts: frozenset[str] | None = None) -> bool:
+    """Whether one of ``phrases`` starts at a token in ``[lo, hi)`` (``firsts``: their first words)."""
     lo, hi = max(0, lo), min(len(toks), hi)
     for k in range(lo, hi):
         vs = variants(toks[k].norm, lang)
+        if firsts is not None and firsts.isdisjoint(vs):
+            continue
         for words in phrases:
             if words[0] in vs and all(
                 k + j < len(toks) and w in variants(toks[k + j].norm, lang) for j, w in enumerate(words[1:], 1)
@@ -1160,6 +1474,13 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
         return None
     typ, rule_id, confidence = rule.type, rule.id, rule.confidence
     source_g, target_g = _arguments(s, h, rule)
+    if crowd is not None and rule.subject == "crowd":
+        # the crowd is the subject of its crowd verb (وتجمع المتظاهرون): an actor before the verb
+        # belongs to the clause before, and the crowd is not what the crowd acts on
+        source_g = next((g for g in s.groups if g.first <= crowd <= g.last), None)
+        if target_g is not None and (target_g is source_g or target_g.first <= crowd <= target_g.last
+                                     or target_g.first <= h.first <= target_g.last):
+            target_g = None
     if neg is not None:
         if not refused:
             return None  # "did not attack" is no attack; a refusal not made is no refusal
@@ -1201,10 +1522,17 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
         return None  # a promise, a threat or a demand is somebody's
     if source is not None and target is not None and source.actor == target.actor:
         target = None
+    if source is None and typ in _demonym_types(doc.lang or "ar"):
+        # الطائرات الإسرائيلية أطلقت، ضربة جوية أميركية: the attacker's nationality on its weapon
+        source = _demonym_source(s, h)
     if source is None and crowd is not None:
-        # "تظاهر آلاف" names no political actor: the crowd itself is the source
+        # "تظاهر آلاف" names no political actor: the crowd itself is the source, of the
+        # nationality said next to it (آلاف الإيرانيين، متظاهرون أفغان)
         c0, c1 = toks[crowd].start, toks[crowd].end
-        source = EventActor(actor=None, text=doc.text[c0:c1], start=c0, end=c1)
+        source = EventActor(actor=None, text=doc.text[c0:c1], start=c0, end=c1,
+                            country=_crowd_nationality(s, crowd))
+    if rule.needs_country and not ((source is not None and source.country) or (target is not None and target.country)):
+        return None  # a generated rule's verb is coded only between states' actors
     if source is None and target is None and not (
             rule.actorless == "always" or (rule.actorless == "casualties" and _casualties(s))):
         return None  # no political actor in sight: a drought "threatens" crops, a team "attacks"

@@ -180,19 +180,23 @@ def ingest(
     progress: Callable[[IngestStats], None] | None = None,
     on_failure: Callable[[Failure], None] | None = None,
     memory_limit: str | None = "32MB",
-    worker_chunks: int | None = 60,
+    worker_chunks: int | None = 250,
 ) -> IngestStats:
     """Analyze every record of ``paths`` and store it; see the module docstring.
 
     ``memory_limit`` caps DuckDB's buffer pool while ingesting (it would otherwise keep the
     pages it wrote, and the writer would grow with the database). A worker is replaced after
     ``worker_chunks`` chunks, so that whatever the stages cache or fragment stays bounded
-    however long the ingest runs (a new worker costs about a second).
+    however long the ingest runs (a new worker costs about a second and starts with cold
+    caches, so it is replaced only every few thousand articles). While workers run, DuckDB
+    writes with one thread: its own thread pool would take the cores the workers need.
     """
     stats = IngestStats()
     limit = [_mb(memory_limit)] if memory_limit else [0]
     if memory_limit:
         store.con.execute(f"SET memory_limit = '{limit[0]}MB'")
+    if workers > 0:
+        store.con.execute("SET threads = 1")
     t0 = time.perf_counter()
     items = (it for p in paths for it in iter_items(os.fspath(p), text_field))
     inflight: set[str] = set()
@@ -357,11 +361,13 @@ def ingest(
     finally:
         if pool is not None:
             pool.shutdown(wait=not stats.interrupted, cancel_futures=True)
-        if memory_limit:
-            try:
+        try:
+            if memory_limit:
                 store.con.execute("RESET memory_limit")
-            except Exception:  # the connection is gone (interrupted mid-statement)
-                pass
+            if workers > 0:
+                store.con.execute("RESET threads")
+        except Exception:  # the connection is gone (interrupted mid-statement)
+            pass
         stats.seconds = time.perf_counter() - t0
         stats.peak_rss_mb = _rss_mb(resource.RUSAGE_SELF)
         stats.worker_peak_rss_mb = _rss_mb(resource.RUSAGE_CHILDREN)

@@ -1,14 +1,18 @@
 """Statistical name tagger for Arabic (CRF, BIO tags PERS/LOC/ORG/MISC).
 
-Finds names no dictionary holds. The model, word clusters and gazetteer ship in
-``rasad/models/`` and are built by ``scripts/train_ner.py`` from ANERcorp train and unlabelled
-Arabic news. A word's own features depend only on the word, so they are computed once per
-distinct word and cached; a token's features are its own plus its neighbours' cached ones.
+Finds names no dictionary holds. The model, word clusters, name statistics and gazetteer ship
+in ``rasad/models/`` and are built by ``scripts/train_ner.py`` from ANERcorp train and
+unlabelled Arabic news. Besides a word's form, clitics, clusters and gazetteer entries, the
+tagger sees how often a tagger run over unlabelled news called the word part of a name (a name
+the training data never saw is often tagged right somewhere in the news). A word's own
+features depend only on the word, so they are computed once per distinct word and cached; a
+token's features are its own plus its neighbours' cached ones.
 """
 
 from __future__ import annotations
 
 import functools
+import lzma
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,8 +23,9 @@ from .lang.loader import read_tsv
 from .stages.normalize import normalize_str
 
 MODELS = Path(__file__).resolve().parent / "models"
-MODEL_FILE = "ner-ar.crfsuite"
-WORDS_FILE = "ner-ar-clusters.tsv"
+MODEL_FILE = "ner-ar.crfsuite.xz"  # xz-compressed CRFsuite model
+WORDS_FILE = "ner-ar-clusters.tsv.xz"
+NAMES_FILE = "ner-ar-names.tsv.xz"
 GAZETTEER_FILE = "ner-ar-gazetteer.tsv"
 TYPES = ("PERS", "LOC", "ORG", "MISC")
 
@@ -52,6 +57,8 @@ class Resources:
     gazetteer: dict[str, tuple[str, ...]]  # bare word (no article) -> list tags
     phrases: dict[str, tuple[str, ...]]  # bare words joined by a space -> list tags
     phrase_len: dict[str, int]  # first bare word of a phrase -> longest phrase's length
+    # bare word -> how often a tagger run over news called it a name of each type
+    names: dict[str, tuple[str, ...]]
 
 
 @functools.cache
@@ -83,21 +90,32 @@ def affixes() -> Affixes:
     )
 
 
-def _read_model_tsv(path: Path) -> list[list[str]]:
+def read_model_bytes(path: Path) -> bytes:
+    """A model file's content (``.xz`` files decompressed)."""
     if not path.exists():
         raise ResourceError(f"missing {path}; rebuild it with scripts/train_ner.py")
+    data = path.read_bytes()
+    return lzma.decompress(data) if path.suffix == ".xz" else data
+
+
+def _read_model_tsv(path: Path) -> list[list[str]]:
     rows = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or not line.strip():
-                continue
-            rows.append(line.rstrip("\n").split("\t"))
+    for line in read_model_bytes(path).decode("utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        rows.append(line.split("\t"))
     return rows
 
 
+def name_features(code: str) -> tuple[str, ...]:
+    """The features of a names-table entry (``PERS3,LOC1``, ``O`` or ``o``)."""
+    return tuple("cs=" + c for c in code.split(","))
+
+
 @functools.cache
-def load_resources(models: Path = MODELS) -> Resources:
-    """The feature resources shipped with the package (read once)."""
+def load_resources(models: Path = MODELS, names: bool = True) -> Resources:
+    """The feature resources shipped with the package (read once); ``names=False``: without
+    the name statistics (training builds them with a tagger that does without)."""
     words = {r[0]: tuple(r[1:]) for r in _read_model_tsv(models / WORDS_FILE)}
     gaz: dict[str, tuple[str, ...]] = {}
     phrases: dict[str, tuple[str, ...]] = {}
@@ -110,8 +128,16 @@ def load_resources(models: Path = MODELS) -> Resources:
         else:
             phrases[r[0]] = tags
             phrase_len[parts[0]] = max(phrase_len.get(parts[0], 0), len(parts))
+    stats = (
+        {r[0]: name_features(r[1]) for r in _read_model_tsv(models / NAMES_FILE)} if names else {}
+    )
     return Resources(
-        affixes=affixes(), words=words, gazetteer=gaz, phrases=phrases, phrase_len=phrase_len
+        affixes=affixes(),
+        words=words,
+        gazetteer=gaz,
+        phrases=phrases,
+        phrase_len=phrase_len,
+        names=stats,
     )
 
 
@@ -128,6 +154,11 @@ def _shape(w: str) -> str:
         return "alnum"
     return "ar" if script == "ARABIC" else "other"
 
+
+OFFSET_PREFIX = tuple(str(off) for off in WINDOW)
+AFFIX_P = {k: f"p{k}=" for k in (1, 2, 3, 4)}
+AFFIX_S = {k: f"s{k}=" for k in (1, 2, 3, 4)}
+CLUSTER_NAMES = ("c0=", "c1=", "c2=")
 
 # (own features, features seen by the neighbour at each WINDOW offset, matching form,
 #  finest cluster, bare form)
@@ -167,6 +198,7 @@ class Featurizer:
         own = ["b", "sh=" + shape, "w=" + n]
         ctx_coarse: list[str] = ["w=" + n]
         ctx_fine: list[str] = []
+        ctx_near: list[str] = []  # seen by the neighbours at -1 and +1 only
         info: tuple[str, ...] = ()
         bare = n
         if shape in ("ar", "latin", "alnum", "other"):
@@ -186,8 +218,7 @@ class Featurizer:
             own.append("len=" + (str(size) if size < 8 else "8+"))
             for k in (1, 2, 3, 4):
                 if size > k:
-                    own.append(f"p{k}=" + bare[:k])
-                    own.append(f"s{k}=" + bare[-k:])
+                    own.extend((AFFIX_P[k] + bare[:k], AFFIX_S[k] + bare[-k:]))
             # a nisba or plural ending: the word it is made from
             for e in res.affixes.enclitics:
                 if bare.endswith(e) and len(bare) - len(e) >= 3:
@@ -214,13 +245,18 @@ class Featurizer:
             for tag in gz:
                 own.append("gz=" + tag)
                 ctx_coarse.append("gz=" + tag)
+            # how often a tagger run over news called the word a name (the neighbours see it)
+            if len(bare) >= MIN_STEM and any(c.isalpha() for c in bare):
+                stats = res.names.get(bare, ())
+                own.extend(stats)
+                ctx_near.extend(stats)
         for i, c in enumerate(info[:3]):
-            own.append(f"c{i}=" + c)
-            ctx_coarse.append(f"c{i}=" + c)
+            own.append(CLUSTER_NAMES[i] + c)
+            ctx_coarse.append(CLUSTER_NAMES[i] + c)
+        ctx_fine.extend(ctx_near)
         by_offset = tuple(
-            [f"{off}{f}" for f in ctx_coarse]
-            + ([f"{off}{f}" for f in ctx_fine] if off in NEAR else [])
-            for off in WINDOW
+            [p + f for f in ctx_coarse] + ([p + f for f in ctx_fine] if off in NEAR else [])
+            for off, p in zip(WINDOW, OFFSET_PREFIX, strict=True)
         )
         out = (own, by_offset, n, info[2] if info else "-", bare)
         if len(self._cache) >= CACHE_WORDS:
@@ -230,11 +266,14 @@ class Featurizer:
 
     def sentence(self, tokens: list[str]) -> list[list[str]]:
         """Feature strings for each token of a sentence."""
-        infos = [self.word(t) for t in tokens]
+        return self.features([self.word(t) for t in tokens])
+
+    def features(self, infos: list[WordInfo]) -> list[list[str]]:
+        """Feature strings for each token of a sentence, from its words' ``word()``."""
         last = len(infos) - 1
         extra = self._phrases([x[4] for x in infos])
         out: list[list[str]] = []
-        for i, (own, _ctx, key, cl, _bare) in enumerate(infos):
+        for i, (own, _ctx, key, cl, *_rest) in enumerate(infos):
             f = own + extra[i] if extra[i] else list(own)
             for j, off in enumerate(WINDOW):
                 k = i + off
@@ -275,17 +314,27 @@ class Featurizer:
         return out
 
 
+def open_crf(path: Path):
+    """``(pycrfsuite tagger, buffer)`` for a model file; an ``.xz`` model is decompressed in
+    memory, and the tagger reads that buffer for as long as it lives: keep both."""
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    if path.suffix == ".xz":
+        data = read_model_bytes(path)
+        tagger.open_inmemory(data)
+        return tagger, data
+    if not path.exists():
+        raise ResourceError(f"missing NER model {path}; build it with scripts/train_ner.py")
+    tagger.open(str(path))
+    return tagger, b""
+
+
 class Tagger:
     """The shipped CRF name tagger: ``Tagger().tag(tokens) -> BIO tags``."""
 
     def __init__(self, model: Path | None = None, models: Path = MODELS):
-        import pycrfsuite
-
-        path = Path(model) if model else models / MODEL_FILE
-        if not path.exists():
-            raise ResourceError(f"missing NER model {path}; build it with scripts/train_ner.py")
-        self._crf = pycrfsuite.Tagger()
-        self._crf.open(str(path))
+        self._crf, self._buf = open_crf(Path(model) if model else models / MODEL_FILE)
         self.features = Featurizer(load_resources(models))
 
     def tag(self, tokens: list[str]) -> list[str]:

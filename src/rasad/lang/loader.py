@@ -55,6 +55,11 @@ def read_tsv_path(path: Path, columns: int = 0) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
+# libyaml's safe loader when PyYAML was built with it (the PyPI wheels are): the same documents,
+# ten times faster to read — the trigger lexicons are most of a worker's start-up
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @functools.cache
 def read_yaml(lang: str | None, name: str) -> Any:
     path = data_path(lang, name)
@@ -62,6 +67,6 @@ def read_yaml(lang: str | None, name: str) -> Any:
         return None
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise ResourceError(f"{path}: not valid YAML ({exc})") from None

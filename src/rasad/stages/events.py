@@ -1206,13 +1206,15 @@ def _city_phrases(s: _Sent, gaz: places.Gazetteer) -> list[tuple[int, int, place
     starts = {g.first for g in s.groups}
     countries = {a.country for a in s.doc.actors.values() if a.country}
     clitics = s.location_clitics
+    firsts = {c[:1] for c in clitics}
     i = 0
     while i < n:
         glued = ""
+        norm = toks[i].norm
         if i and s.has(i - 1, "location"):
             j = i
-        elif clitics and any(toks[i].norm.startswith(c) for c in clitics):
-            j, glued = i, next(c for c in clitics if toks[i].norm.startswith(c))
+        elif norm[:1] in firsts and (glued := next((c for c in clitics if norm.startswith(c)), "")):
+            j = i
         else:
             i += 1
             continue

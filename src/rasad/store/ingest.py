@@ -180,7 +180,8 @@ def ingest(
     progress: Callable[[IngestStats], None] | None = None,
     on_failure: Callable[[Failure], None] | None = None,
     memory_limit: str | None = "32MB",
-    worker_chunks: int | None = 250,
+    worker_chunks: int | None = 100,
+    writer_threads: int | None = 1,
 ) -> IngestStats:
     """Analyze every record of ``paths`` and store it; see the module docstring.
 
@@ -188,15 +189,16 @@ def ingest(
     pages it wrote, and the writer would grow with the database). A worker is replaced after
     ``worker_chunks`` chunks, so that whatever the stages cache or fragment stays bounded
     however long the ingest runs (a new worker costs about a second and starts with cold
-    caches, so it is replaced only every few thousand articles). While workers run, DuckDB
-    writes with one thread: its own thread pool would take the cores the workers need.
+    caches, so it is replaced only every 1,600 articles or so). While workers run, DuckDB
+    writes with ``writer_threads`` threads (None: DuckDB's default, one per core), so that its
+    own thread pool does not take the cores the workers need.
     """
     stats = IngestStats()
     limit = [_mb(memory_limit)] if memory_limit else [0]
     if memory_limit:
         store.con.execute(f"SET memory_limit = '{limit[0]}MB'")
-    if workers > 0:
-        store.con.execute("SET threads = 1")
+    if workers > 0 and writer_threads:
+        store.con.execute(f"SET threads = {int(writer_threads)}")
     t0 = time.perf_counter()
     items = (it for p in paths for it in iter_items(os.fspath(p), text_field))
     inflight: set[str] = set()
@@ -364,7 +366,7 @@ def ingest(
         try:
             if memory_limit:
                 store.con.execute("RESET memory_limit")
-            if workers > 0:
+            if workers > 0 and writer_threads:
                 store.con.execute("RESET threads")
         except Exception:  # the connection is gone (interrupted mid-statement)
             pass

@@ -294,7 +294,10 @@ class Deduper:
         return int(self.con.execute("SELECT coalesce(max(seq), 0) FROM event_clusters").fetchone()[0]) + 1
 
     def _candidates(self, mentions: list[Mention]) -> list[Cluster]:
-        types, los, his, years = [], [], [], []
+        """The stored clusters a mention could join: same type, dates within the window, and a
+        key in common (source, target — either way for symmetric types — or place), as
+        ``assign`` requires; so the read stays small however large the store grows."""
+        types, los, his, years, srcs, tgts, places, syms = [], [], [], [], [], [], [], []
         pad = dt.timedelta(days=self.window)
         for m in mentions:
             if m.date_lo is None or m.date_hi is None or not m.has_anchor:
@@ -308,17 +311,26 @@ class Deduper:
                 los.append(m.date_lo - pad)
                 his.append(m.date_hi + pad)
                 years.append(False)
+            srcs.append(m.source_country)
+            tgts.append(m.target_country)
+            places.append(m._place_id())
+            syms.append(m.type in SYMMETRIC_TYPES)
         if not types:
             return []
         cols = ", ".join(f"c.{c}" for c in CLUSTER_COLUMNS)
         rows = self.con.execute(
             f"""SELECT DISTINCT {cols} FROM event_clusters c JOIN (
                   SELECT unnest(?::VARCHAR[]) AS t, unnest(?::DATE[]) AS lo,
-                         unnest(?::DATE[]) AS hi, unnest(?::BOOLEAN[]) AS y) w
+                         unnest(?::DATE[]) AS hi, unnest(?::BOOLEAN[]) AS y,
+                         unnest(?::VARCHAR[]) AS src, unnest(?::VARCHAR[]) AS tgt,
+                         unnest(?::BIGINT[]) AS place, unnest(?::BOOLEAN[]) AS sym) w
                 ON c.type = w.t AND c.span_hi >= w.lo AND c.span_lo <= w.hi
                    AND (NOT w.y OR (c.day_min IS NULL AND c.coarse_lo = w.lo AND c.coarse_hi = w.hi))
+                   AND (c.source_country = w.src OR c.target_country = w.tgt
+                        OR (w.sym AND (c.target_country = w.src OR c.source_country = w.tgt))
+                        OR c.location_geonameid = w.place)
                 ORDER BY c.seq""",
-            [types, los, his, years],
+            [types, los, his, years, srcs, tgts, places, syms],
         ).fetchall()
         return [Cluster(*r) for r in rows]
 

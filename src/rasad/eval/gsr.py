@@ -247,20 +247,11 @@ def evaluate(folder: str | Path, limit: int | None = None,
             if progress and done % 200 == 0:
                 progress(done, total)
             _count(det_any, row, bool(evs))
-            if row.label == AMBIGUOUS:
-                det.ambiguous += 1
-                det.ambiguous_pos += pred
-            elif row.label == POSITIVE:
-                det.tp += pred
-                det.fn += not pred
-                if not pred:
-                    det.errors.append({"kind": "fn", "id": row.id, "text": row.text})
-            elif row.label in NEGATIVE:
-                det.fp += pred
-                det.tn += not pred
-                if pred:
-                    det.fp_difficult += row.label == "difficult no"
-                    det.errors.append({"kind": "fp", "id": row.id, "label": row.label, "text": row.text})
+            _count(det, row, pred)
+            if row.label == POSITIVE and not pred:
+                det.errors.append({"kind": "fn", "id": row.id, "text": row.text})
+            elif row.label in NEGATIVE and pred:
+                det.errors.append({"kind": "fp", "id": row.id, "label": row.label, "text": row.text})
         detection.append(det)
         detection_any.append(det_any)
         src, tgt = ArgScore(etype, "source"), ArgScore(etype, "target")
@@ -282,7 +273,7 @@ def evaluate(folder: str | Path, limit: int | None = None,
 
 
 def _count(det: Detection, row: GsrRow, pred: bool) -> None:
-    """Tally one row's prediction (errors are listed for the main detection only)."""
+    """Tally one row's prediction."""
     if row.label == AMBIGUOUS:
         det.ambiguous += 1
         det.ambiguous_pos += pred

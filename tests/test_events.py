@@ -277,3 +277,12 @@ def test_plover_split_keeps_even_sentences_for_dev_and_odd_for_test(tmp_path):
     assert dev["sentences"] == 3 and seen == ["Sentence number 0.", "Sentence number 2.", "Sentence number 4."]
     seen.clear()
     assert evaluate(path, analyze=fake, split="test")["sentences"] == 2 and seen[0] == "Sentence number 1."
+
+
+def test_a_ceasefire_called_for_is_no_shooting():
+    # "وقف فوري لإطلاق النار": an adjective between the topic noun and the glued trigger
+    text = ("دعت مصر يوم الأحد الأطراف المتحاربة في السودان إلى وقف فوري لإطلاق النار، وقالت وزارة "
+            "الخارجية المصرية في بيان إن القتال أودى بحياة أكثر من 300 شخص خلال الأسبوع الماضي.")
+    doc = rasad.analyze(text, lang="ar", published="2024-03-17")
+    assert not [e for e in doc.events if e.rule.startswith("ar.assault.itlaq")]
+    assert any(e.type == "REQUEST" for e in doc.events)

@@ -1035,12 +1035,19 @@ def _past(s: _Sent, h: Hit) -> bool:
 def _topic(s: _Sent, h: Hit) -> bool:
     """A nominal trigger governed by a topic noun names an event, it does not report one:
     جريمة اغتيال X، محاكمة منفذي التفجير، وقف إطلاق الصواريخ، مكافحة الشغب."""
+    # one word may stand between: a preposition (التحقيق في اغتيال) or, when the trigger
+    # carries a glued preposition, an adjective of the topic noun (وقف فوري لإطلاق النار)
+    linked = None
     for k in (h.first - 1, h.first - 2):
         if k < 0 or s.boundary[k]:
             return False
         if s.has(k, "topic"):
             return True
-        if not s.has(k, "nominal"):  # one preposition may stand between: التحقيق في اغتيال
+        if s.has(k, "nominal"):
+            continue
+        if linked is None:
+            linked = bool(s.lex.morph.noun_proclitics) and _glued_prefix(s, h, s.lex.morph.noun_proclitics)
+        if not linked or k != h.first - 1:
             return False
     return False
 

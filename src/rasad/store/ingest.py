@@ -182,6 +182,7 @@ def ingest(
     memory_limit: str | None = "32MB",
     worker_chunks: int | None = 100,
     writer_threads: int | None = 1,
+    checkpoint_every: int | None = 4,
 ) -> IngestStats:
     """Analyze every record of ``paths`` and store it; see the module docstring.
 
@@ -191,7 +192,9 @@ def ingest(
     however long the ingest runs (a new worker costs about a second and starts with cold
     caches, so it is replaced only every 1,600 articles or so). While workers run, DuckDB
     writes with ``writer_threads`` threads (None: DuckDB's default, one per core), so that its
-    own thread pool does not take the cores the workers need.
+    own thread pool does not take the cores the workers need. Every ``checkpoint_every``
+    batches, and at the end, the write-ahead log is checkpointed under the memory cap: DuckDB's
+    own checkpoints (and the one at close) would run at whatever size the log had grown to.
     """
     stats = IngestStats()
     limit = [_mb(memory_limit)] if memory_limit else [0]
@@ -212,6 +215,7 @@ def ingest(
         pool = _new_pool(workers, worker_chunks)
     max_pending = max(2, workers * 4)
     broken = [0]  # pools broken in a row
+    flushes = [0]
 
     def fail(f: Failure) -> None:
         buf_fail.append(f)
@@ -249,6 +253,13 @@ def ingest(
             stats.skipped += len(buf_docs) - n_docs
             stats.events += n_events
             stats.clusters += n_clusters
+        flushes[0] += 1
+        if checkpoint_every and flushes[0] % checkpoint_every == 0:
+            # a small checkpoint now, under the memory cap, rather than a big one later
+            try:
+                store.con.execute("CHECKPOINT")
+            except duckdb.OutOfMemoryException:
+                pass
         for k in buf_keys:
             inflight.discard(k)
         buf_docs.clear()
@@ -364,6 +375,10 @@ def ingest(
         if pool is not None:
             pool.shutdown(wait=not stats.interrupted, cancel_futures=True)
         try:
+            # write the WAL into the database now, under the ingest's memory cap: left to
+            # close(), the checkpoint would run uncapped and grow with the database
+            if not stats.interrupted:
+                store.con.execute("CHECKPOINT")
             if memory_limit:
                 store.con.execute("RESET memory_limit")
             if workers > 0 and writer_threads:

@@ -66,7 +66,7 @@ def test_small_town_needs_a_place_noun():
 
 def test_the_document_country_decides_between_namesakes():
     g = gazetteer("en")
-    n, cands = g.candidates(["tripoli"], 0)
+    n, cands = g.candidates(["tripoli"])
     assert n == 1 and {p.country for p in cands} >= {"LBY", "LBN"}
     assert g.choose(cands, {"LBN"}, after_noun=True).country == "LBN"
     assert g.choose(cands).country == "LBY"

@@ -44,10 +44,10 @@ class Gazetteer:
     centroids: dict[str, Place]  # ISO alpha-3 -> the country row
     capitals: dict[str, Place]   # ISO alpha-3 -> the capital
 
-    def candidates(self, words: Sequence[str], i: int) -> tuple[int, tuple[Place, ...]]:
-        """The longest name starting at word ``i``: (number of words, places), or (0, ())."""
-        for n in range(min(self.max_words, len(words) - i), 0, -1):
-            hit = self.names.get(" ".join(words[i:i + n]))
+    def candidates(self, words: Sequence[str]) -> tuple[int, tuple[Place, ...]]:
+        """The longest name ``words`` start with: (number of words, places), or (0, ())."""
+        for n in range(min(self.max_words, len(words)), 0, -1):
+            hit = self.names.get(" ".join(words[:n]))
             if hit:
                 return n, hit
         return 0, ()

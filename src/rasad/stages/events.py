@@ -258,7 +258,7 @@ def lexicon(lang: str) -> Lexicon:
         forms = _forms(d.get("forms"))
         idx.add_all(forms, r)
         firsts.setdefault(r.id, set()).update(normalize_str(f.split()[0]) for f in forms)
-    for r, forms in _generated(lang, data.get("rules") or ()):
+    for r, forms in _generated(lang, data.get("rules") or (), frames):
         rules.append(r)
         idx.add_all(forms, r)
         firsts.setdefault(r.id, set()).update(normalize_str(f.split()[0]) for f in forms)
@@ -276,6 +276,8 @@ def lexicon(lang: str) -> Lexicon:
         cues.add(data.get(key), kind)
     for key, kind in _FRAME_KEYS.items():
         cues.add(frames.get(key), kind)
+    for kind in eventscore.CUE_KINDS:  # the scorer's words before a trigger (eventscore.py)
+        cues.add((frames.get("scorer") or {}).get(kind), kind)
     morph = Morphology(normalize_str(str(fut.get("prefix") or "")), _norms(fut.get("present")), conj,
                        _norms(frames.get("noun_proclitics")), _norms(fut.get("imperfect")),
                        bool(frames.get("noun_rules_are_nominal")), _norms(frames.get("progressive_endings")),
@@ -290,7 +292,7 @@ def lexicon(lang: str) -> Lexicon:
 _GENERATED_CONFIDENCE = 0.55
 
 
-def _generated(lang: str, hand) -> list[tuple[Rule, list[str]]]:
+def _generated(lang: str, hand, frames: dict) -> list[tuple[Rule, list[str]]]:
     """The rules of ``lang/<code>/events_generated.tsv`` (built from a verb dictionary by a
     script), each with the forms it keeps: a hand rule's form is the hand rule's — a generated
     bare verb gives way to any of them, a generated verb + object to an unconditional one."""
@@ -298,7 +300,6 @@ def _generated(lang: str, hand) -> list[tuple[Rule, list[str]]]:
     if not rows:
         return []
     # a participle after one of these is an adjective (the occupied territories, US-led)
-    frames = read_yaml(lang, "event_frames.yaml") or {}
     adjective = list(frames.get("generated_not_after") or ())
     actorless = set(frames.get("generated_actorless") or ())  # types coded on their victims alone
     any_hand: set[str] = set()
@@ -392,6 +393,7 @@ class _Sent:
         self.cue_end: dict[tuple[int, str], int] = {}
         self._victims: frozenset[int] | None = None
         self.cities: list[tuple[int, int, places.Place]] | None = None
+        self.casualties: bool | None = None
         if not self.triggers:
             self.boundary: list[bool] = []
             self.groups: list[_Group] = []
@@ -961,10 +963,9 @@ def _counts_casualties(s: _Sent) -> bool:
     """The sentence counts dead or wounded: a number of victims (قتل 18 شخصا، سقوط 12 قتيلا) or a
     death or wound noun with its victims (مقتل شخص وإصابة 11 آخرين، مقتل أحد جنوده). Read once
     per sentence."""
-    found = s.__dict__.get("_casualties")
-    if found is None:
-        found = s.__dict__["_casualties"] = _count_casualties(s)
-    return found
+    if s.casualties is None:
+        s.casualties = _count_casualties(s)
+    return s.casualties
 
 
 def _count_casualties(s: _Sent) -> bool:
@@ -1239,7 +1240,7 @@ def _city_phrases(s: _Sent, gaz: places.Gazetteer) -> list[tuple[int, int, place
         words = [t.norm for t in toks[j:j + gaz.max_words]]
         if glued:
             words[0] = words[0][len(glued):]
-        k, cands = gaz.candidates(words, 0)
+        k, cands = gaz.candidates(words)
         p = gaz.choose(cands, countries, after_noun) if k else None
         if p is not None:
             found.append((j, j + k - 1, p))
@@ -1325,18 +1326,18 @@ def _implicit_place(s: _Sent, ev: Event) -> list[EventActor]:
     return out
 
 
-def _implicit_country(events: list[Event], places: dict[tuple[int, str], list[EventActor]],
+def _implicit_country(events: list[Event], where: dict[tuple[int, str], list[EventActor]],
                       doc: Document) -> list[Event]:
     """A side of a protest or an attack that names no state — after the sentence before has
     lent its target (anaphora) — stands in the country where the act happens: protesters with no
     nationality named are of the place they march in, and a protest or an attack with no state
     named as its target is on that country (CAMEO codes an unnamed side by its location)."""
-    if not places:
+    if not where:
         return events
     sides = _implicit_sides(doc.lang or "ar")
     out = []
     for ev in events:
-        cands = places.get((ev.trigger.start, ev.type)) or []
+        cands = where.get((ev.trigger.start, ev.type)) or []
         new: dict[str, EventActor] = {}
         for side in sides.get(ev.type, ()) if cands else ():
             cur: EventActor | None = getattr(ev, side)
@@ -1393,7 +1394,7 @@ def events(doc: Document) -> Document:
         doc.events = out
         return doc
     scored = eventscore.scored_types(lang)
-    places: dict[tuple[int, str], list[EventActor]] = {}  # where each protest or attack may happen
+    where: dict[tuple[int, str], list[EventActor]] = {}  # where each protest or attack may happen
     for view in sentence_views(doc):
         if not view.tokens or doc.zone_at(view.sent.start) != "body" or doc.zone_at(view.sent.end - 1) != "body":
             continue
@@ -1415,10 +1416,10 @@ def events(doc: Document) -> Document:
                 ev = eventscore.rescore(s, h, ev)  # is the act the sentence's news? (learned)
             if ev is not None:
                 out.append(ev)
-                where = _implicit_place(s, ev)
-                if where:
-                    places[(ev.trigger.start, ev.type)] = where
-    doc.events = _implicit_country(_anaphora(_dedupe(out), doc), places, doc)
+                around = _implicit_place(s, ev)
+                if around:
+                    where[(ev.trigger.start, ev.type)] = around
+    doc.events = _implicit_country(_anaphora(_dedupe(out), doc), where, doc)
     return doc
 
 

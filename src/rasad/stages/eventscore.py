@@ -39,10 +39,11 @@ MODEL_FILE = "event_scorer.yaml"
 SCORED_MARK = "+score("  # what a scored event's rule id is followed by
 _LONG, _MID = 40, 25  # sentence length in tokens
 _EARLY = 3  # a trigger among the first tokens of the sentence heads it
-_ONSET_BEFORE = 3  # an onset verb this near before the trigger (اندلعت احتجاجات)
 _RECENT_DAYS = 2
 _REASONS = 2
-_BACKGROUND_BEFORE = 3  # a background or planning word this near before the trigger
+_BEFORE = 3  # an onset, background or planning word this near before the trigger
+# the cue kinds (event_frames.yaml, key scorer) the events stage reads for the scorer
+CUE_KINDS = ("onset", "background", "plan")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +55,9 @@ class TypeModel:
 
 @dataclass(frozen=True, slots=True)
 class _Cues:
-    onset: frozenset[str]
     demonstratives: frozenset[str]
     recent: frozenset[str]
     definite_prefix: str
-    background: frozenset[str] = frozenset()
-    plan: frozenset[str] = frozenset()
 
 
 # when not None, candidate events are recorded here (type, features, event) and kept unscored:
@@ -95,9 +93,8 @@ def _cues(lang: str) -> _Cues:
     sc = frames.get("scorer") or {}
     conj = [normalize_str(str(c)) for c in (frames.get("future") or {}).get("conjunctions") or ()]
     recent = word_set(sc.get("recent") or ())  # looked up as whole tokens, with a conjunction or not
-    return _Cues(word_set(sc.get("onset") or ()), word_set(frames.get("definite_words") or ()),
-                 recent | {c + w for c in conj for w in recent}, str(frames.get("definite_prefix") or ""),
-                 word_set(sc.get("background") or ()), word_set(sc.get("plan") or ()))
+    return _Cues(word_set(frames.get("definite_words") or ()),
+                 recent | {c + w for c in conj for w in recent}, str(frames.get("definite_prefix") or ""))
 
 
 def features(s: Any, h: Any, ev: Event) -> list[str]:
@@ -124,12 +121,12 @@ def features(s: Any, h: Any, ev: Event) -> list[str]:
     if any(0 <= k < n and toks[k].norm in cues.demonstratives for k in (h.first - 1, h.last + 1)):
         f.append("demonstrative")
     # the words just before the trigger: an onset verb, a background or a planning word
-    before = _before_kinds(s, h.first, lang, cues)
+    before = {k for j in range(max(0, h.first - _BEFORE), h.first) for k in s.kinds.get(j, ())}
     if not any(s.boundary[:h.first]):
         f.append("clause0")
     if 2 * h.first > n:
         f.append("late")
-    f += [k for k in ("onset", "background", "plan") if k in before]
+    f += [k for k in CUE_KINDS if k in before]
     if h.first < _EARLY:
         f.append("early")
     c0 = s.clause_start(h.first)
@@ -173,27 +170,6 @@ def features(s: Any, h: Any, ev: Event) -> list[str]:
     if len(s.triggers) > 2:
         f.append("many_triggers")
     return f
-
-
-_KINDS: dict[tuple[str, str], frozenset[str]] = {}  # (lang, token form) -> its scorer cue kinds
-_KINDS_MAX = 100_000
-
-
-def _before_kinds(s: Any, i: int, lang: str, cues: _Cues) -> set[str]:
-    """The scorer cue kinds of the few tokens before token ``i`` (each form looked up once)."""
-    out: set[str] = set()
-    for k in range(max(0, i - max(_ONSET_BEFORE, _BACKGROUND_BEFORE)), i):
-        key = (lang, s.toks[k].norm)
-        kinds = _KINDS.get(key)
-        if kinds is None:
-            vs = set(variants(key[1], lang))
-            kinds = frozenset(name for name, words in (("onset", cues.onset), ("background", cues.background),
-                                                         ("plan", cues.plan)) if not words.isdisjoint(vs))
-            if len(_KINDS) > _KINDS_MAX:
-                _KINDS.clear()
-            _KINDS[key] = kinds
-        out |= kinds
-    return out
 
 
 def _casualties_in_clause(s: Any, h: Any) -> bool:

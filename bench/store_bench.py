@@ -4,7 +4,7 @@ Each measurement runs in a fresh child process (so its peak RSS is its own):
 
 1. the bare pipeline (one process) over the Arabic benchmark corpus;
 2. ``ingest --workers 2`` of the same corpus into a new database (articles/s, peak RSS of the
-   writing process and of the largest worker);
+   reading process, of the largest writer process and of the largest worker);
 3. the same ingest again (it must add nothing: the rerun time);
 4. ``ingest --workers 2`` of the corpus four times over (each copy's texts carry a marker line,
    so that their content hashes differ and all 4x really ingest): peak RSS must stay flat.
@@ -72,7 +72,8 @@ def child_ingest(corpus: Path, db: Path, workers: int) -> dict:
     secs = time.perf_counter() - t0
     return {"stored": st.stored, "skipped": st.skipped, "failed": st.failed, "events": st.events,
             "clusters": clusters, "seconds": secs, "rate": (st.stored + st.skipped + st.failed) / secs,
-            "rss_mb": _rss_mb(), "worker_rss_mb": st.worker_peak_rss_mb,
+            "rss_mb": _rss_mb(), "writer_rss_mb": st.writer_peak_rss_mb,
+            "worker_rss_mb": st.worker_peak_rss_mb,
             "db_mb": db.stat().st_size / 1e6}
 
 
@@ -125,16 +126,18 @@ def render(bare: dict, first: dict, second: dict, four: dict | None, opts: argpa
         f"{first['events']} / {first['clusters']} / {first['failed']} |",
         f"| the same ingest again (adds {second['stored']}, skips {second['skipped']}) | "
         f"**{second['seconds']:.2f} s** |",
-        f"| peak RSS, 1×: writer / largest worker | {first['rss_mb']:.0f} MB / {first['worker_rss_mb']:.0f} MB |",
+        f"| peak RSS, 1×: reader / writer / largest worker | {first['rss_mb']:.0f} MB / "
+        f"{first['writer_rss_mb']:.0f} MB / {first['worker_rss_mb']:.0f} MB |",
         f"| database size, 1× | {first['db_mb']:.1f} MB |",
     ]
     if four:
-        flat = four["rss_mb"] / first["rss_mb"] - 1
-        wflat = four["worker_rss_mb"] / max(first["worker_rss_mb"], 1e-9) - 1
+        def flat(key: str) -> str:
+            return f"{four[key]:.0f} MB ({four[key] / max(first[key], 1e-9) - 1:+.0%})"
+
         lines += [
             f"| 4× the corpus ({four['stored']} articles): ingest | {four['rate']:.1f} articles/s |",
-            f"| peak RSS, 4×: writer / largest worker | {four['rss_mb']:.0f} MB ({flat:+.0%}) / "
-            f"{four['worker_rss_mb']:.0f} MB ({wflat:+.0%}) |",
+            f"| peak RSS, 4×: reader / writer / largest worker | {flat('rss_mb')} / "
+            f"{flat('writer_rss_mb')} / {flat('worker_rss_mb')} |",
             f"| database size, 4× | {four['db_mb']:.1f} MB |",
         ]
     lines += ["", "Targets (issue 6): ingest ≥ 80 % of the bare pipeline; a rerun adds nothing; "

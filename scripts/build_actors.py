@@ -16,6 +16,9 @@ Generated (each with a provenance header; tests/test_actors.py reruns this and c
                                      does not reject them
   <lang>/actors_leaders.tsv          heads of state and government with date ranges, from the
                                      same dictionaries' dated [XXXGOV from-to] entries
+  en/actors_leader_surnames.tsv      a leader's family name alone (Putin said …): the one-word
+                                     aliases the Phoenix dictionary gives its dated leaders, when
+                                     unambiguous and never a lowercase word of the news corpus
 """
 
 from __future__ import annotations
@@ -310,6 +313,7 @@ def leader_rows(lang: str) -> list[tuple[str, str, str, str, str]]:
     # a "name" holding an office, a demonym or a title is a description, not a name
     # (رئيس أفغاني، حكومة صيني): left out
     bad = _description_words(lang)
+    titles = _titles(lang)
     out: set[tuple[str, str, str, str, str]] = set()
     names: list[str] = []
     for raw in path.read_text(encoding="utf-8").splitlines():
@@ -332,7 +336,7 @@ def leader_rows(lang: str) -> list[tuple[str, str, str, str, str]]:
         name = stripped.lstrip("+").split("[", 1)[0].strip()
         if not stripped.startswith("+"):
             names = []
-        name = _clean(name).strip()
+        name = _strip_titles(_clean(name).strip(), titles)
         if (_plain_person_name(name, lang) and normalize_str(name) not in skip
                 and not any(w in bad for w in normalize_str(name).split())):
             names.append(name if lang == "ar" else name.title())
@@ -345,6 +349,56 @@ def leader_rows(lang: str) -> list[tuple[str, str, str, str, str]]:
                         out.add((names[-1], m.group("code")[:3], "GOV", a, b))
             names = []
     return sorted(out, key=lambda r: (r[1], r[3], r[0], r[4]))
+
+
+def leader_surname_rows(lang: str) -> list[tuple[str, str]]:
+    """(family name, leader) for the one-word aliases the English dictionary gives a leader
+    (VLADIMIR_PUTIN_ +PUTIN_): news names a head of state by family name alone (Putin said).
+    Kept when no other entry claims the word, it has 4+ letters, the news corpus never writes
+    it in lowercase, and it is no country, demonym, agent or title word."""
+    if lang != "en" or not EN_COUNTRIES.exists():
+        return []
+    leaders = {name for name, *_ in leader_rows(lang)}
+    owners: dict[str, set[str]] = {}
+    main: str | None = None
+    singles: list[str] = []
+
+    def close() -> None:
+        if main in leaders:
+            for w in singles:
+                owners.setdefault(w, set()).add(main)
+
+    for raw in EN_COUNTRIES.read_text(encoding="utf-8").splitlines():
+        stripped = raw.split("#", 1)[0].strip()
+        if not stripped or stripped.startswith("[") or raw[:1].isspace():
+            continue
+        name = _clean(stripped.lstrip("+").split("[", 1)[0].strip())
+        if not stripped.startswith("+"):
+            close()
+            main, singles = (name.title() if _plain_person_name(name, lang) else None), []
+        elif re.fullmatch(r"[A-Z][A-Z'-]{3,}", name):
+            singles.append(name.title())
+    close()
+    lower = Counter(w for text in corpus_texts(lang) for w in re.findall(r"\b[a-z][a-z'-]+\b", text))
+    skip = {normalize_str(r[0]) for r in read_rows(LANG_DIR / lang / "actors_names_skip.tsv")}
+    skip |= _description_words(lang)
+    return sorted((w, next(iter(names))) for w, names in owners.items()
+                  if len(names) == 1 and not lower[w.lower()] and normalize_str(w) not in skip)
+
+
+def _titles(lang: str) -> set[str]:
+    import yaml
+
+    rules = yaml.safe_load((LANG_DIR / lang / "actors_rules.yaml").read_text(encoding="utf-8"))
+    return {normalize_str(w) for w in rules["name"]["titles"]}
+
+
+def _strip_titles(name: str, titles: set[str]) -> str:
+    """MR_OBAMA_, SIR_JULIUS_CHAN: the name without the titles before it."""
+    words = name.split()
+    while len(words) > 1 and normalize_str(words[0]) in titles:
+        words = words[1:]
+    return " ".join(words)
 
 
 def _description_words(lang: str) -> set[str]:
@@ -408,6 +462,13 @@ def build(out: Path, langs: Iterable[str] = ("ar", "en"), corpus: bool = True) -
             header("heads of state and government: a name is its country's GOV between the dates "
                    f"(open ranges end when the dictionary was made, {OPEN_UNTIL[lang]})", src),
             "name\tiso3\tsector\tfrom\tto", leader_rows(lang))
+        if lang == "en":
+            sizes[f"{lang}/actors_leader_surnames.tsv"] = write(
+                d / "actors_leader_surnames.tsv",
+                header("a leader's one-word alias (family name) names the leader, with all the "
+                       "leader's terms of actors_leaders.tsv; unambiguous ones, never lowercase in "
+                       "the news corpus", "phoenix-en/Phoenix.Countries.actors.txt"),
+                "surname\tleader", leader_surname_rows(lang))
     return sizes
 
 

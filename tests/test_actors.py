@@ -155,6 +155,16 @@ def test_examples(lang, text, surface, actor):
     assert ms[0].actor == actor
 
 
+def test_a_leaders_family_name_alone_is_the_leader_but_not_with_another_first_name():
+    doc = rasad.analyze("President Putin met Erdogan in Ankara on Monday.", lang="en", published="2012-06-01")
+    people = {m.text: m.actor for m in doc.mentions}
+    assert people["Putin"] == people["President"] and doc.actors[people["Putin"]].country == "RUS"
+    assert doc.actors[people["Erdogan"]].country == "TUR"
+    assert [(e.type, e.source.country, e.target.country) for e in doc.events] == [("CONSULT", "RUS", "TUR")]
+    doc = rasad.analyze("Michelle Obama met students in Kenya.", lang="en")
+    assert not found(doc, "Obama")
+
+
 def test_us_pronoun_is_not_the_united_states():
     doc = analyze("They told us the plan would work.", "en")
     assert not any(m.actor == "USA" for m in doc.mentions)

@@ -53,6 +53,13 @@ def test_arabic_and_english_seed_give_the_same_events(seed_text, seed_en_text):
         # what A asks B to do is A's request, not B's act
         ("ar", "دعت مصر إسرائيل إلى الانسحاب من رفح.", "RETREAT", "REQUEST"),
         ("en", "Egypt called on Israel to withdraw from Rafah.", "RETREAT", "REQUEST"),
+        # a refusal turns down what it governs, with no intention word between
+        ("en", "Chile is declining to pull its troops out of Peru.", "RETREAT", "REJECT"),
+        # an act announced on a condition the other side must meet is an ultimatum
+        ("en", "Chile said it will withdraw its troops from Peru unless Lima apologizes.", "RETREAT", "THREATEN"),
+        ("ar", "تعتزم مصر سحب قواتها من ليبيا ما لم تنسحب القوات التركية.", "CONCEDE", "THREATEN"),
+        # a protest announced, not held: a threat of dissent (CAMEO 133), no protest
+        ("en", "The Chilean opposition said it will boycott the elections.", "PROTEST", "THREATEN"),
     ],
 )
 def test_negation_and_demands(lang, text, absent, present):
@@ -230,7 +237,8 @@ def test_arguments_by_syntax(lang, text, etype, source, target):
         ("en", "Finland will give Tanzania a grant of 580 million shillings next year.", "AGREE", "AID"),
         ("en", "Iraq's government announced that it is prepared to impose martial law.", "THREATEN", "COERCE"),
         ("en", "Iran said it would attack Israel if provoked.", "THREATEN", "ASSAULT"),
-        ("en", "Israel announced that it would withdraw its troops from the city.", "CONCEDE", "RETREAT"),
+        # and so is a concession (CAMEO 035, intent to yield)
+        ("en", "Israel announced that it would withdraw its troops from the city.", "AGREE", "RETREAT"),
         # what happens "if" is a condition, not anybody's threat
         ("en", "If Iran attacks Israel, the region will burn.", None, "THREATEN"),
         # refusing what one will not do

@@ -420,6 +420,20 @@ def test_garbage_sources_are_reported_and_skipped(shared, tmp_path, monkeypatch)
         assert again.stored == 0 and s.count("failures") == st.failed
 
 
+def _group(pgid: int) -> list[int]:
+    """Live processes of process group ``pgid``."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                out.append(int(d.name))
+    return out
+
+
 def test_kill_9_then_rerun_equals_an_uninterrupted_run(shared, tmp_path):
     src = corpus_sample(shared, tmp_path, 60)
     killed = tmp_path / "killed.duckdb"
@@ -434,8 +448,15 @@ def test_kill_9_then_rerun_equals_an_uninterrupted_run(shared, tmp_path):
             if "articles stored" in line or time.monotonic() > deadline:
                 break
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)
+        os.kill(proc.pid, signal.SIGKILL)  # the main process only: its children must follow
         proc.wait()
+    deadline = time.monotonic() + 15
+    while _group(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = _group(proc.pid)
+    if left:
+        os.killpg(proc.pid, signal.SIGKILL)
+    assert not left, "workers or the writer outlived the killed ingest"
     with open_store(killed, read_only=True) as s:
         partial = s.count("documents")
     assert 0 < partial < 60, "the ingest was not killed half-way"
@@ -446,6 +467,21 @@ def test_kill_9_then_rerun_equals_an_uninterrupted_run(shared, tmp_path):
     with open_store(whole) as s:
         ingest(s, [src], workers=0, text_field="content")
     assert dump(killed) == dump(whole)
+
+
+def test_a_writer_process_replaced_every_batch_writes_what_one_process_writes(shared, tmp_path):
+    src = corpus_sample(shared, tmp_path, 12)
+    apart, here = tmp_path / "apart.duckdb", tmp_path / "here.duckdb"
+    with open_store(apart) as s:
+        st = ingest(s, [src], workers=1, text_field="content", batch_size=3, commit_seconds=60,
+                    writer_batches=1)
+        assert st.stored == 12 and st.writer_peak_rss_mb > 0
+        assert s.count("documents") == 12  # the store is open again once the writers are done
+        again = ingest(s, [src], workers=1, text_field="content", writer_batches=1)
+        assert (again.stored, again.skipped) == (0, 12)
+    with open_store(here) as s:
+        ingest(s, [src], workers=0, text_field="content")
+    assert dump(apart) == dump(here)
 
 
 def test_a_too_small_memory_cap_is_raised_not_fatal(shared, tmp_path):

@@ -285,6 +285,17 @@ class Lexicon:
             key = norm(name)
             yield key, Entry("leader", person_id(key), iso3, "GOV", case=_case_of(name, lang),
                              surface=name, dates=tuple(sorted(dates)), source="leaders")
+        # a leader's family name alone (Putin said): the same person, the same terms
+        terms = {name: (iso3, dates) for (name, iso3), dates in leaders.items()}
+        for r in read_tsv(lang, "actors_leader_surnames.tsv", 2):
+            surname, name = r[0], r[1]
+            if name not in terms:
+                raise ResourceError(f"lang/{lang}/actors_leader_surnames.tsv: '{surname}' names "
+                                    f"'{name}', who is not in actors_leaders.tsv")
+            iso3, dates = terms[name]
+            yield norm(surname), Entry("leader", person_id(norm(name)), iso3, "GOV",
+                                       case=_case_of(surname, lang), surface=name,
+                                       dates=tuple(sorted(dates)), source="leader_surnames")
 
     # -- matching ------------------------------------------------------------------------------
     def scan(self, norm: str, original: Callable[[int, int], str]) -> list[Hit]:

@@ -81,17 +81,24 @@ _CROWD_TYPES = frozenset({"PROTEST"})  # a crowd with no political actor named m
 # engine rules (not in the lexicon): their ids are recorded in events like lexicon ids
 NEGATED_INTENT = "engine.reject.negated-intention"
 INTENT = "engine.intent"
+ULTIMATUM = "engine.ultimatum"
 OBLIGATION = "engine.request.obligation"
 # an act announced for the future, planned or offered on a condition (will give, would meet if)
-# is not the act (PLOVER manual 2.0, 3.1 and 3.4): a cooperative act is an AGREE, a retreat a
-# CONCEDE, a hostile act a THREATEN (THREATEN = ASSAULT + hypothetical, CAMEO 13)
-_INTENT = {"CONSULT": "AGREE", "SUPPORT": "AGREE", "COOPERATE": "AGREE", "AID": "AGREE", "RETREAT": "CONCEDE",
-           "ASSAULT": "THREATEN", "COERCE": "THREATEN", "SANCTION": "THREATEN", "MOBILIZE": "THREATEN"}
+# is not the act (PLOVER manual 2.0, 3.1 and 3.4): a cooperative act or a concession is an AGREE
+# (CAMEO 03: intent to cooperate, 035: intent to yield — release, ease sanctions, pull back), a
+# hostile act a THREATEN (THREATEN = ASSAULT + hypothetical, CAMEO 13)
+_INTENT = {"CONSULT": "AGREE", "SUPPORT": "AGREE", "COOPERATE": "AGREE", "AID": "AGREE", "RETREAT": "AGREE",
+           "CONCEDE": "AGREE",
+           "ASSAULT": "THREATEN", "COERCE": "THREATEN", "SANCTION": "THREATEN", "MOBILIZE": "THREATEN",
+           "PROTEST": "THREATEN"}
 # what "will not" / "would not" do is refused (REJECT): the cooperative acts and concessions
 _YIELDING = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"})
 # CAMEO root of the act -> the code of its announcement (03: intent to cooperate, 13: threaten)
-_INTENT_CAMEO = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "080",
+_INTENT_CAMEO = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035", "14": "133",
                  "15": "138", "16": "131", "17": "132", "18": "138", "19": "138", "20": "138"}
+# an act announced on a condition the other side must meet (will withdraw unless …) is an
+# ultimatum, whatever the act: CAMEO 139
+_ULTIMATUM_CAMEO = "139"
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +202,7 @@ def _phrase(text: str) -> tuple[str, ...]:
 
 _CUE_KEYS = {
     "negation": "negation", "intention": "intention", "hypothetical": "hypothetical",
-    "reported": "reported", "undergo": "undergo", "demand_complement": "demand",
+    "reported": "reported", "undergo": "undergo", "demand_complement": "demand", "refusal": "refusal",
 }
 _FRAME_KEYS = {
     "location_preps": "location", "agent_preps": "agent", "between": "between",
@@ -205,7 +212,7 @@ _FRAME_KEYS = {
     "subjunctive": "subjunctive", "question": "question", "light_nouns": "light_noun",
     "casualty_nouns": "casualty", "consequence": "consequence", "coordinators": "coord",
     "no_object": "no_object", "complementizers": "complementizer", "denial": "denial",
-    "passive_after": "passive_after", "determiners": "determiner",
+    "passive_after": "passive_after", "determiners": "determiner", "ultimatum": "ultimatum",
 }
 
 
@@ -1464,7 +1471,7 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
     toks = s.toks
     neg = _negation(s, h)
     refused = neg is not None and rule.type != "REJECT" and (
-        _between(s, neg, h.first, "intention") or rule.type in _YIELDING and (
+        s.has(neg, "refusal") or _between(s, neg, h.first, "intention") or rule.type in _YIELDING and (
             s.has(neg, "intention") or (neg > 0 and (s.has(neg - 1, "intention") or s.has(neg - 1, "consequence")))))
     if not refused:
         # what is coded is the act itself: it must be reported happening
@@ -1518,6 +1525,8 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
         # (intent to cooperate: will give aid, would meet) and 13 (will impose a curfew)
         typ, rule_id, confidence = intent, f"{INTENT}<{rule.id}", confidence - 0.1
         cameo_code = _INTENT_CAMEO.get((rule.cameo or "")[:2])
+        if typ != "THREATEN" and _between(s, h.last + 1, len(toks), "ultimatum"):
+            typ, rule_id, cameo_code = "THREATEN", f"{ULTIMATUM}<{rule.id}", _ULTIMATUM_CAMEO
     source = _actor(doc, source_g, s)
     target = _actor(doc, target_g, s)
     speaker = quote.speaker if quote else None

@@ -178,6 +178,8 @@ class _Finder:
     def unit(self, h: kb.Hit) -> _Unit | None:
         e = h.primary
         kind = e.kind
+        if e.source == "leader_surnames" and self.first_name_before(h.start):
+            return None  # Michelle Obama is not the president
         if kind == "leader":
             # in office on the publication day: the government; else (before, after, or no
             # date to tell) a person of that country's elite — a name keeps its country
@@ -201,6 +203,14 @@ class _Finder:
         u.definite = info.definite
         u.last_definite = info.last_definite
         return u
+
+    def first_name_before(self, pos: int) -> bool:
+        """Is the word right before ``pos`` a capitalized word of a name (not a title, not a
+        word of the lexicon)?"""
+        j, w = self.prev_word(pos)
+        if not w or w in self.r.titles or self.blockers[j]:
+            return False
+        return self.original(j, j + 1)[:1].isupper()
 
     # -- 2. composition ------------------------------------------------------------------------
     def compose_ar(self, units: list[_Unit]) -> list[_Unit]:
@@ -418,6 +428,11 @@ class _Finder:
             if span is None:
                 continue
             a, b = span
+            known = next((k for k in units if k.kind == "person" and (k.start, k.end) == (a, b)), None)
+            if known is not None:  # President Putin: the office names a person already known
+                if u.kind == "role" and u.head_kind == "role":
+                    u.actor = known.actor
+                continue
             name = self.norm[a:b]
             pid = kb.person_id(name)
             if pid not in self.actors:

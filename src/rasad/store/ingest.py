@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -33,11 +34,10 @@ from ..sources.html import HtmlRecord
 from ..sources.text import iter_items
 from .db import Store
 from .rows import DOCUMENT_COLUMNS, DocRows, doc_rows
+from .writer import Failure, peak_rss_mb, writer_for
 
 log = logging.getLogger(__name__)
 
-# (origin, doc_id, stage, reason)
-Failure = tuple[str, str | None, str | None, str]
 _ORIGIN = [c for c, _ in DOCUMENT_COLUMNS].index("origin")
 
 
@@ -52,6 +52,7 @@ class IngestStats:
     seconds: float = 0.0
     interrupted: bool = False
     peak_rss_mb: float = 0.0          # this process
+    writer_peak_rss_mb: float = 0.0   # the process that wrote the database (this one, or the largest writer)
     worker_peak_rss_mb: float = 0.0   # the largest worker process
 
     @property
@@ -64,7 +65,21 @@ class IngestStats:
 def _init_worker() -> None:
     # Ctrl-C is the parent's to handle: it stops feeding work and commits what is done
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
     default_pipeline()
+
+
+def _exit_with_parent() -> None:
+    """A worker whose parent was killed (kill -9) waits for work that never comes: it leaves."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="rasad-parent-watch", daemon=True).start()
 
 
 def analyze_chunk(items: list[Document | HtmlRecord]) -> list[tuple[str, Any]]:
@@ -138,34 +153,9 @@ class _Done:
         return False
 
 
-def _mb(size: str) -> int:
-    s = size.strip().upper().removesuffix("B")
-    factor = {"K": 1 / 1024, "M": 1, "G": 1024}.get(s[-1:], None)
-    return max(1, int(float(s[:-1]) * factor)) if factor else max(1, int(float(s)) // (1024 * 1024))
-
-
-def _db(limit: list[int], fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)`` on the store; when the capped buffer pool is too small for it, double the
-    cap and retry (a failed write transaction was rolled back: nothing is written twice)."""
-    store = fn.__self__  # type: ignore[attr-defined]
-    while True:
-        try:
-            return fn(*args)
-        except duckdb.OutOfMemoryException:
-            if not limit[0] or limit[0] >= 4096:
-                raise
-            limit[0] *= 2
-            log.info("raising the ingest memory limit to %d MB", limit[0])
-            store.con.execute(f"SET memory_limit = '{limit[0]}MB'")
-
-
 def _new_pool(workers: int, worker_chunks: int | None) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_init_worker, max_tasks_per_child=worker_chunks)
-
-
-def _rss_mb(who: int) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024.0
 
 
 def ingest(
@@ -183,6 +173,7 @@ def ingest(
     worker_chunks: int | None = 100,
     writer_threads: int | None = 1,
     checkpoint_every: int | None = 4,
+    writer_batches: int | None = 8,
 ) -> IngestStats:
     """Analyze every record of ``paths`` and store it; see the module docstring.
 
@@ -195,13 +186,14 @@ def ingest(
     own thread pool does not take the cores the workers need. Every ``checkpoint_every``
     batches, and at the end, the write-ahead log is checkpointed under the memory cap: DuckDB's
     own checkpoints (and the one at close) would run at whatever size the log had grown to.
+    With workers, the database is written from a process of its own, replaced after
+    ``writer_batches`` batches (None: one writer in this process), so that the writer's memory
+    stays flat however long the ingest runs; ``store`` is closed meanwhile and opened again at
+    the end.
     """
     stats = IngestStats()
-    limit = [_mb(memory_limit)] if memory_limit else [0]
-    if memory_limit:
-        store.con.execute(f"SET memory_limit = '{limit[0]}MB'")
-    if workers > 0 and writer_threads:
-        store.con.execute(f"SET threads = {int(writer_threads)}")
+    writer = writer_for(store, process=workers > 0 and bool(writer_batches), memory_limit=memory_limit,
+                        threads=writer_threads if workers > 0 else None, batches=writer_batches or 0)
     t0 = time.perf_counter()
     items = (it for p in paths for it in iter_items(os.fspath(p), text_field))
     inflight: set[str] = set()
@@ -227,7 +219,7 @@ def ingest(
         nonlocal last_commit
         if buf_docs or buf_fail:
             try:
-                n_docs, n_events, n_clusters = _db(limit, store.write, buf_docs, buf_fail)
+                n_docs, n_events, n_clusters = writer.write(buf_docs, buf_fail)
             except duckdb.OutOfMemoryException:
                 raise
             except duckdb.Error:
@@ -237,7 +229,7 @@ def ingest(
                 refused: list[Failure] = []
                 for d in buf_docs:
                     try:
-                        a, b, c = _db(limit, store.write, [d], None)
+                        a, b, c = writer.write([d], None)
                     except duckdb.OutOfMemoryException:
                         raise
                     except duckdb.Error as exc:
@@ -247,7 +239,7 @@ def ingest(
                     n_docs, n_events, n_clusters = n_docs + a, n_events + b, n_clusters + c
                 for f in refused:
                     fail(f)
-                _db(limit, store.write, [], buf_fail)
+                writer.write([], buf_fail)
                 stats.skipped -= len(refused)  # counted as failed, not as already stored
             stats.stored += n_docs
             stats.skipped += len(buf_docs) - n_docs
@@ -255,11 +247,7 @@ def ingest(
             stats.clusters += n_clusters
         flushes[0] += 1
         if checkpoint_every and flushes[0] % checkpoint_every == 0:
-            # a small checkpoint now, under the memory cap, rather than a big one later
-            try:
-                store.con.execute("CHECKPOINT")
-            except duckdb.OutOfMemoryException:
-                pass
+            writer.checkpoint()
         for k in buf_keys:
             inflight.discard(k)
         buf_docs.clear()
@@ -324,8 +312,7 @@ def ingest(
                 else:
                     work.append(it)
             keys = [_key(it) for it in work]
-            stored = _db(
-                limit, store.existing,
+            stored = writer.existing(
                 [k for k, it in zip(keys, work, strict=True) if not isinstance(it, HtmlRecord)],
                 [k for k, it in zip(keys, work, strict=True) if isinstance(it, HtmlRecord)],
             )
@@ -374,20 +361,12 @@ def ingest(
     finally:
         if pool is not None:
             pool.shutdown(wait=not stats.interrupted, cancel_futures=True)
-        try:
-            # write the WAL into the database now, under the ingest's memory cap: left to
-            # close(), the checkpoint would run uncapped and grow with the database
-            if not stats.interrupted:
-                store.con.execute("CHECKPOINT")
-            if memory_limit:
-                store.con.execute("RESET memory_limit")
-            if workers > 0 and writer_threads:
-                store.con.execute("RESET threads")
-        except Exception:  # the connection is gone (interrupted mid-statement)
-            pass
+        # the write-ahead log goes into the database now, under the ingest's memory cap
+        writer_peak = writer.close(checkpoint=not stats.interrupted)
         stats.seconds = time.perf_counter() - t0
-        stats.peak_rss_mb = _rss_mb(resource.RUSAGE_SELF)
-        stats.worker_peak_rss_mb = _rss_mb(resource.RUSAGE_CHILDREN)
+        stats.peak_rss_mb = peak_rss_mb()
+        stats.writer_peak_rss_mb = writer_peak or stats.peak_rss_mb
+        stats.worker_peak_rss_mb = peak_rss_mb(resource.RUSAGE_CHILDREN)
     return stats
 
 

@@ -209,7 +209,9 @@ def _countries(ev) -> tuple:
         # the counted are the victims of an unmarked passive (قتل خمسة جنود، ten soldiers killed in)
         ("ar", "قتل خمسة جنود عراقيين أمس في الموصل.", "ASSAULT", None, "IRQ"),
         ("en", "There were 10 Russian soldiers killed in Ukraine today.", "ASSAULT", None, "RUS"),
-        ("en", "Ten Iraqi soldiers killed five militants on Monday.", "ASSAULT", "IRQ", None),
+        # … but a counted subject of an active verb is its source; the militants, of no state
+        # named, are placed where the act happens (CAMEO's convention, implicit_country)
+        ("en", "Ten Iraqi soldiers killed five militants on Monday.", "ASSAULT", "IRQ", "IRQ"),
         # "Y must …", says X: X demands it of Y
         ("en", "Russia said on Tuesday that Sudan must return the captured helicopter.", "REQUEST", "RUS", "SDN"),
         # what is demanded or alleged is about the subject of the clause after "that"
@@ -218,6 +220,11 @@ def _countries(ev) -> tuple:
         ("en", "Finland gave Tanzania a grant of 580 million shillings on Monday.", "AID", "FIN", "TZA"),
         # between X and Y: the two sides; a mediator stays the source
         ("en", "Qatar mediated between Israel and Hamas on Sunday.", "CONSULT", "QAT", "ISR"),
+        # a state agent with no country named is of the place the act happens in
+        ("en", "Police arrested 45 protesters in Nairobi on Tuesday.", "COERCE", "KEN", None),
+        ("ar", "اعتقلت الشرطة 45 متظاهرا في بيروت أمس.", "COERCE", "LBN", None),
+        # so are protesters, and a protest with no target named is on that country
+        ("en", "Thousands of people protested in Nairobi on Tuesday.", "PROTEST", "KEN", "KEN"),
         # a participle with "by" after its noun is passive
         ("en", "A convoy of Iraqi troops attacked by Turkish forces lost two vehicles.", "ASSAULT", "TUR", "IRQ"),
     ],

@@ -1426,8 +1426,31 @@ def events(doc: Document) -> Document:
                 around = _implicit_place(s, ev)
                 if around:
                     where[(ev.trigger.start, ev.type)] = around
-    doc.events = _implicit_country(_anaphora(_dedupe(out), doc), where, doc)
+    events = _implicit_country(_anaphora(_dedupe(out), doc), where, doc)
+    doc.events = _located_agents(events, doc.lang or "ar")
     return doc
+
+
+def _located_agents(events: list[Event], lang: str) -> list[Event]:
+    """A side that is a state agent with no country named (the police, the government, the
+    parliament) is that of the country the act happens in, when the place is known
+    (event_frames.yaml ``located_sectors``): police arresting protesters in Nairobi are Kenya's."""
+    sectors = _located_sectors(lang)
+    out = []
+    for ev in events:
+        where = ev.location.country if ev.location else None
+        if where and sectors:
+            src, tgt = (a if a is None or a.country or a.sector not in sectors else replace(a, country=where)
+                        for a in (ev.source, ev.target))
+            if src is not ev.source or tgt is not ev.target:
+                ev = replace(ev, source=src, target=tgt)
+        out.append(ev)
+    return out
+
+
+@functools.cache
+def _located_sectors(lang: str) -> frozenset[str]:
+    return frozenset(str(x) for x in (read_yaml(lang, "event_frames.yaml") or {}).get("located_sectors") or ())
 
 
 # what a speaker does by speaking: the speaker of an indirect quote is its source

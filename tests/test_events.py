@@ -246,6 +246,11 @@ def test_arguments_by_syntax(lang, text, etype, source, target):
         ("en", "Iran said it would attack Israel if provoked.", "THREATEN", "ASSAULT"),
         # and so is a concession (CAMEO 035, intent to yield)
         ("en", "Israel announced that it would withdraw its troops from the city.", "AGREE", "RETREAT"),
+        # the same in Arabic, with the future prefix glued on (ستفرض، ستهاجم، سيتظاهر)
+        ("ar", "قالت مصر إنها ستفرض عقوبات على إسرائيل.", "THREATEN", "SANCTION"),
+        ("ar", "ستهاجم إسرائيل لبنان.", "THREATEN", "ASSAULT"),
+        ("ar", "سيتظاهر الطلاب غدا أمام البرلمان في بيروت.", "THREATEN", "PROTEST"),
+        ("ar", "قالت مصر إنها ستقدم مساعدات إلى السودان.", "AGREE", "AID"),
         # what happens "if" is a condition, not anybody's threat
         ("en", "If Iran attacks Israel, the region will burn.", None, "THREATEN"),
         # refusing what one will not do

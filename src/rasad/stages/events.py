@@ -256,6 +256,7 @@ class CueWords:
 def lexicon(lang: str) -> Lexicon:
     data = read_yaml(lang, "events.yaml") or {}
     frames = read_yaml(lang, "event_frames.yaml") or {}
+    fut = frames.get("future") or {}
     idx: PhraseIndex = PhraseIndex(lang)
     rules = []
     firsts: dict[str, set[str]] = {}
@@ -263,7 +264,8 @@ def lexicon(lang: str) -> Lexicon:
         r = _rule(d, lang)
         rules.append(r)
         forms = _forms(d.get("forms"))
-        idx.add_all(forms, r)
+        idx.add_all(_future_forms(forms, r, fut), r)
+        # the rule's own forms: a future form is one of them with a prefix glued on (_future)
         firsts.setdefault(r.id, set()).update(normalize_str(f.split()[0]) for f in forms)
     for r, forms in _generated(lang, data.get("rules") or (), frames):
         rules.append(r)
@@ -276,7 +278,6 @@ def lexicon(lang: str) -> Lexicon:
         rules.append(r)
         idx.add_all(frames["obligation"], r)
         firsts[r.id] = {normalize_str(str(f).split()[0]) for f in frames["obligation"]}
-    fut = frames.get("future") or {}
     conj = _norms(fut.get("conjunctions"))
     cues = CueWords(lang, conj)
     for key, kind in _CUE_KEYS.items():
@@ -337,6 +338,16 @@ def _forms(items) -> list[str]:
     """A rule's forms as the matcher reads them: a dash written apart (sit - in) is passed over
     in the text, so it is left out of the form."""
     return [" ".join(w for w in str(f).split() if w != "-") for f in items or () if str(f).strip(" -")]
+
+
+def _future_forms(forms: list[str], rule: Rule, fut: dict) -> list[str]:
+    """A verb rule's present forms also with the future prefix glued on (تفرض -> ستفرض): the
+    matcher strips conjunctions, not the future prefix (س also begins سوريا, سنة …)."""
+    prefix = str(fut.get("prefix") or "")
+    present = tuple(str(p) for p in fut.get("present") or ())
+    if not prefix or not present or rule.pos != "verb":
+        return forms
+    return forms + [prefix + f for f in forms if f.startswith(present) and prefix + f not in forms]
 
 
 def _norms(items) -> tuple[str, ...]:

@@ -106,6 +106,27 @@ def test_quotes_direct_and_indirect_with_speakers(seed_text):
     assert len(spoken) >= 3
 
 
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("Kenyan President William Ruto said the government would not withdraw the bill.",
+         "the government would not withdraw the bill"),
+        ("Iran said it would retaliate.", "it would retaliate"),
+        ("The minister said in a statement that talks would resume.", "talks would resume"),
+        ("The minister said on Monday.", None),  # no clause: no quote
+    ],
+)
+def test_english_indirect_quotes_with_and_without_that(text, content):
+    doc = rasad.analyze(text, lang="en")
+    assert [q.text for q in doc.quotes if q.kind == "indirect"] == ([content] if content else [])
+
+
+def test_a_state_agent_named_by_a_speaker_is_the_speakers_countrys():
+    doc = rasad.analyze("Kenyan President William Ruto said the government would not withdraw the bill.", lang="en")
+    [ev] = doc.events
+    assert (ev.type, ev.source.sector, ev.source.country) == ("REJECT", "GOV", "KEN")
+
+
 def _lexicon_cases(lang: str):
     data = yaml.safe_load((lang_dir(lang) / "events.yaml").read_text(encoding="utf-8"))
     pos, neg = [], []

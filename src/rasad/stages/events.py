@@ -1438,18 +1438,21 @@ def events(doc: Document) -> Document:
                 if around:
                     where[(ev.trigger.start, ev.type)] = around
     events = _implicit_country(_anaphora(_dedupe(out), doc), where, doc)
-    doc.events = _located_agents(events, doc.lang or "ar")
+    doc.events = _located_agents(events, doc)
     return doc
 
 
-def _located_agents(events: list[Event], lang: str) -> list[Event]:
+def _located_agents(events: list[Event], doc: Document) -> list[Event]:
     """A side that is a state agent with no country named (the police, the government, the
     parliament) is that of the country the act happens in, when the place is known
-    (event_frames.yaml ``located_sectors``): police arresting protesters in Nairobi are Kenya's."""
-    sectors = _located_sectors(lang)
+    (event_frames.yaml ``located_sectors``): police arresting protesters in Nairobi are Kenya's;
+    else that of the speaker who tells of it (Kenya's president said the government would …)."""
+    sectors = _located_sectors(doc.lang or "ar")
     out = []
     for ev in events:
         where = ev.location.country if ev.location else None
+        if where is None and ev.speaker:
+            where = _actor_country(doc, ev.speaker)
         if where and sectors:
             src, tgt = (a if a is None or a.country or a.sector not in sectors else replace(a, country=where)
                         for a in (ev.source, ev.target))

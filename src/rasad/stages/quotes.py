@@ -30,6 +30,10 @@ class _Cues:
     complementizers: frozenset[str]
     marks: tuple[tuple[str, str], ...]
     lang: str = "ar"
+    # cues that take a clause with no complementizer (X said the army would …), and the words
+    # such a clause may begin with
+    bare_cues: frozenset[str] = frozenset()
+    clause_starts: frozenset[str] = frozenset()
     _comp: dict[str, bool] = field(default_factory=dict)  # token form -> is a complementizer
 
     def is_complementizer(self, norm: str) -> bool:
@@ -56,7 +60,10 @@ def cues(lang: str) -> _Cues:
     for c in data.get("according", []):
         acc.add_all(c["forms"], c["id"])
     marks = tuple((str(a), str(b)) for a, b in data.get("marks", [['"', '"']]))
-    return _Cues(idx, acc, word_set(data.get("complementizers", [])), marks, lang)
+    bare = data.get("bare_clause") or {}
+    return _Cues(idx, acc, word_set(data.get("complementizers", [])), marks, lang,
+                 bare_cues=frozenset(str(x) for x in bare.get("cues") or ()),
+                 clause_starts=word_set(bare.get("starts") or ()))
 
 
 class SentenceView:
@@ -238,7 +245,28 @@ def _indirect(doc: Document, view: SentenceView, first: int, last: int, cue: str
             while b > a and doc.text[b - 1] in ".،,;؛":
                 b -= 1
             return _quote(doc, view, a, b, speaker, cue, "indirect", (a, b))
-    return None
+    return _bare_clause(doc, view, first, last, cue, c)
+
+
+def _bare_clause(doc: Document, view: SentenceView, first: int, last: int, cue: str,
+                 c: _Cues) -> Quote | None:
+    """X said the army would leave: a clause right after the cue, with no complementizer, when
+    the cue takes one (``bare_clause`` in quotes.yaml), its speaker stands before it and the
+    clause begins as a clause does (a determiner, a pronoun, a name)."""
+    toks = view.tokens
+    if cue not in c.bare_cues or last + 2 >= len(toks):
+        return None
+    nxt = toks[last + 1]
+    starts = nxt.norm in c.clause_starts or any(m.start == nxt.start for m in view.mentions)
+    if not starts:
+        return None
+    speaker = pick_speaker(view, max(0, first - 8), first - 1, first)
+    if speaker is None:
+        return None
+    a, b = nxt.start, view.sent.end
+    while b > a and doc.text[b - 1] in ".,;":
+        b -= 1
+    return _quote(doc, view, a, b, speaker, cue, "indirect", (a, b))
 
 
 def _according(doc: Document, view: SentenceView, first: int, last: int, cue: str) -> Quote | None:

@@ -1,7 +1,8 @@
 """Ingest: sources -> pipeline in worker processes -> DuckDB in batched transactions.
 
 Streaming and bounded: the sources are read lazily, at most ``workers * 4`` chunks are in
-flight, and results are written in source order, so memory stays flat however large the input.
+flight, and results are written in source order by a writer process (writer.py); workers and
+writers are replaced after a fixed amount of work, so memory stays flat however large the input.
 Idempotent: a record whose content hash (Document.id) — or, for HTML, raw-page hash — is
 already stored is skipped before any work is done. Safe: every document's rows are written in
 the same transaction as its ``documents`` row, so a crash, ``kill -9`` or Ctrl-C loses nothing

@@ -276,6 +276,7 @@ def test_arguments_by_syntax(lang, text, etype, source, target):
         ("en", "If Iran attacks Israel, the region will burn.", None, "THREATEN"),
         # refusing what one will not do
         ("en", "Israel said it will not withdraw its troops from Gaza.", "REJECT", "RETREAT"),
+        ("en", "Syria will not accept the UN proposal.", "REJECT", "AGREE"),
         # a denial covers the clause after its subject
         ("ar", "نفى المتحدث باسم الجيش أن تكون القوات قد قصفت المدينة أمس.", None, "ASSAULT"),
         ("ar", "لم ينف المتحدث باسم الجيش أن تكون القوات قد قصفت المدينة أمس.", "ASSAULT", None),

@@ -92,7 +92,7 @@ _INTENT = {"CONSULT": "AGREE", "SUPPORT": "AGREE", "COOPERATE": "AGREE", "AID": 
            "ASSAULT": "THREATEN", "COERCE": "THREATEN", "SANCTION": "THREATEN", "MOBILIZE": "THREATEN",
            "PROTEST": "THREATEN"}
 # what "will not" / "would not" do is refused (REJECT): the cooperative acts and concessions
-_YIELDING = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"})
+_YIELDING = frozenset({"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"})
 # CAMEO root of the act -> the code of its announcement (03: intent to cooperate, 13: threaten)
 _INTENT_CAMEO = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035", "14": "133",
                  "15": "138", "16": "131", "17": "132", "18": "138", "19": "138", "20": "138"}

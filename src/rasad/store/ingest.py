@@ -170,11 +170,11 @@ def ingest(
     commit_seconds: float = 2.0,
     progress: Callable[[IngestStats], None] | None = None,
     on_failure: Callable[[Failure], None] | None = None,
-    memory_limit: str | None = "32MB",
+    memory_limit: str | None = "20MB",
     worker_chunks: int | None = 100,
     writer_threads: int | None = 1,
     checkpoint_every: int | None = 4,
-    writer_batches: int | None = 8,
+    writer_batches: int | None = 4,
 ) -> IngestStats:
     """Analyze every record of ``paths`` and store it; see the module docstring.
 
@@ -188,9 +188,10 @@ def ingest(
     batches, and at the end, the write-ahead log is checkpointed under the memory cap: DuckDB's
     own checkpoints (and the one at close) would run at whatever size the log had grown to.
     With workers, the database is written from a process of its own, replaced after
-    ``writer_batches`` batches (None: one writer in this process), so that the writer's memory
-    stays flat however long the ingest runs; ``store`` is closed meanwhile and opened again at
-    the end.
+    ``writer_batches`` batches (None: one writer in this process): a writer's memory climbs a
+    little with every batch (DuckDB's buffers and the allocator keep what they took), so each
+    lives for about a thousand articles and the writing stays as small for a year of news as
+    for a day; ``store`` is closed meanwhile and opened again at the end.
     """
     stats = IngestStats()
     writer = writer_for(store, process=workers > 0 and bool(writer_batches), memory_limit=memory_limit,
@@ -221,7 +222,7 @@ def ingest(
         if buf_docs or buf_fail:
             try:
                 n_docs, n_events, n_clusters = writer.write(buf_docs, buf_fail)
-            except duckdb.OutOfMemoryException:
+            except (duckdb.OutOfMemoryException, duckdb.FatalException):
                 raise
             except duckdb.Error:
                 # one document the schema refuses (a duplicate event id, say) must not sink the
@@ -231,7 +232,7 @@ def ingest(
                 for d in buf_docs:
                     try:
                         a, b, c = writer.write([d], None)
-                    except duckdb.OutOfMemoryException:
+                    except (duckdb.OutOfMemoryException, duckdb.FatalException):
                         raise
                     except duckdb.Error as exc:
                         origin = str(d.document[_ORIGIN] or d.doc_id)

@@ -88,7 +88,11 @@ class LocalWriter:
         try:
             self.store.con.execute("CHECKPOINT")
         except duckdb.OutOfMemoryException:
-            pass
+            pass  # not written: a later checkpoint (or the next writer's) will
+        except duckdb.FatalException as exc:  # DuckDB gave the connection up; the file is intact
+            raise StoreError("the database could not be checkpointed "
+                             f"({str(exc).splitlines()[0]}); what was committed is kept: rerun the "
+                             "ingest to finish the job") from None
 
     def close(self, checkpoint: bool = True) -> float:
         """Checkpoint and give the connection its defaults back; the peak memory of writing

@@ -351,14 +351,14 @@ def leader_rows(lang: str) -> list[tuple[str, str, str, str, str]]:
     return sorted(out, key=lambda r: (r[1], r[3], r[0], r[4]))
 
 
-def leader_surname_rows(lang: str) -> list[tuple[str, str]]:
+def leader_surname_rows(lang: str, leader_rows: list[tuple[str, str, str, str, str]]) -> list[tuple[str, str]]:
     """(family name, leader) for the one-word aliases the English dictionary gives a leader
     (VLADIMIR_PUTIN_ +PUTIN_): news names a head of state by family name alone (Putin said).
     Kept when no other entry claims the word, it has 4+ letters, the news corpus never writes
     it in lowercase, and it is no country, demonym, agent or title word."""
     if lang != "en" or not EN_COUNTRIES.exists():
         return []
-    leaders = {name for name, *_ in leader_rows(lang)}
+    leaders = {name for name, *_ in leader_rows}
     owners: dict[str, set[str]] = {}
     main: str | None = None
     singles: list[str] = []
@@ -457,18 +457,19 @@ def build(out: Path, langs: Iterable[str] = ("ar", "en"), corpus: bool = True) -
                        "(source:count); rejected ones go in actors_agents_drop.tsv", src),
                 "phrase\ttype\tsector\thead\tflags\tsource", imported_agent_rows(lang))
         src = "up-arabic/actor_dict_ar_v4.txt" if lang == "ar" else "phoenix-en/Phoenix.Countries.actors.txt"
+        leaders = leader_rows(lang)
         sizes[f"{lang}/actors_leaders.tsv"] = write(
             d / "actors_leaders.tsv",
             header("heads of state and government: a name is its country's GOV between the dates "
                    f"(open ranges end when the dictionary was made, {OPEN_UNTIL[lang]})", src),
-            "name\tiso3\tsector\tfrom\tto", leader_rows(lang))
+            "name\tiso3\tsector\tfrom\tto", leaders)
         if lang == "en":
             sizes[f"{lang}/actors_leader_surnames.tsv"] = write(
                 d / "actors_leader_surnames.tsv",
                 header("a leader's one-word alias (family name) names the leader, with all the "
                        "leader's terms of actors_leaders.tsv; unambiguous ones, never lowercase in "
                        "the news corpus", "phoenix-en/Phoenix.Countries.actors.txt"),
-                "surname\tleader", leader_surname_rows(lang))
+                "surname\tleader", leader_surname_rows(lang, leaders))
     return sizes
 
 

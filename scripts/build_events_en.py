@@ -36,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from generated import write_or_check  # noqa: E402  (scripts/ is on the path)
+
 from rasad.lang.loader import read_yaml  # noqa: E402
 from rasad.ontology import cameo  # noqa: E402
 
@@ -373,13 +375,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--check", action="store_true", help="exit 1 when the file differs from a fresh build")
     args = ap.parse_args(argv)
     text = render(build())
-    if args.check:
-        same = OUT.exists() and OUT.read_text(encoding="utf-8") == text
-        print("up to date" if same else f"{OUT} is stale: run scripts/build_events_en.py")
-        return 0 if same else 1
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT} ({text.count(chr(10)) - 3} rules)")
-    return 0
+    return write_or_check(OUT, text, args.check, "build_events_en.py", f"{text.count(chr(10)) - 3} rules")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ import re
 import sys
 from pathlib import Path
 
+from generated import write_or_check  # scripts/ is on the path when run as a script
+
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT.parent / "shared" / "data" / "resources" / "ontology"
 OUT = ROOT / "src" / "rasad" / "ontology"
@@ -111,14 +113,8 @@ def build() -> str:
 
 def main(argv: list[str]) -> int:
     text = build()
-    path = OUT / "cameo.tsv"
-    if "--check" in argv:
-        same = path.exists() and path.read_text(encoding="utf-8") == text
-        print(f"{path}: {'up to date' if same else 'STALE'}")
-        return 0 if same else 1
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path} ({text.count(chr(10)) - 3} codes)")
-    return 0
+    return write_or_check(OUT / "cameo.tsv", text, "--check" in argv, "build_ontology.py",
+                          f"{text.count(chr(10)) - 3} codes")
 
 
 if __name__ == "__main__":

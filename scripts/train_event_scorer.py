@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from generated import write_or_check  # noqa: E402  (scripts/ is on the path)
+
 from rasad.api import analyze  # noqa: E402
 from rasad.eval.gsr import NEGATIVE, POSITIVE, read_gsr_csv, split_rows  # noqa: E402
 from rasad.stages import eventscore  # noqa: E402
@@ -144,14 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{typ}: {len(rows)} rows, {sum(len(e) for _, e in rows)} events, threshold {t:.2f}, "
               f"out-of-fold F1 {f1:.3f}", file=sys.stderr)
     text = render(models, a.l2)
-    out = Path(a.out)
-    if a.check:
-        same = out.exists() and out.read_text(encoding="utf-8") == text
-        print("up to date" if same else f"{out} differs: rerun scripts/train_event_scorer.py", file=sys.stderr)
-        return 0 if same else 1
-    out.write_text(text, encoding="utf-8")
-    print(f"wrote {out}", file=sys.stderr)
-    return 0
+    return write_or_check(Path(a.out), text, a.check, "train_event_scorer.py")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# the build scripts the tests load share scripts/generated.py, as they do when run from scripts/
+sys.path.insert(0, str(ROOT / "scripts"))
 SHARED = ROOT.parent / "shared"
 GOLDEN = SHARED / "golden"
 

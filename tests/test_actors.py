@@ -285,11 +285,8 @@ def test_every_alias_and_table_row_names_a_known_actor():
 
 
 def test_generated_files_are_what_the_script_builds(tmp_path, shared):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import build_actors
-    finally:
-        sys.path.pop(0)
+    import build_actors  # scripts/ is on the path (conftest.py)
+
     build_actors.build(tmp_path)
     for lang in ("ar", "en"):
         for f in sorted((tmp_path / lang).glob("*.tsv")):

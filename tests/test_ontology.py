@@ -11,6 +11,7 @@ import pytest
 
 from rasad import ontology
 from rasad.lang.loader import read_yaml
+from rasad.match import MAX_GAP
 from rasad.stages.normalize import normalize_str
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +25,7 @@ RULE_KEYS = {
     "target_preps", "frame", "confidence", "examples", "counterexamples",
     # optional keys beyond notes/events-lexicon-spec.md (documented in the files' headers)
     "exclude_after", "exclude_before", "exclude_window", "note", "cameo_note", "actorless", "subject",
+    "require_before", "needs_country",
 }
 LIST_KEYS = ("negation", "intention", "hypothetical", "reported", "undergo", "demand_complement")
 ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -200,10 +202,10 @@ def test_examples_hold_their_trigger(lang):
             words = [_word(lang, w) for w in _tokens(lang, ex["text"])]
             ok = False
             for form in forms:
-                for i in range(len(words) - len(form) + 1):
-                    if not _at(words, i, form):
+                for i in range(len(words)):
+                    end = _end(words, i, form)
+                    if end is None:
                         continue
-                    end = i + len(form)
                     if need and not any(_at(words, j, r) for r in need for j in range(end, min(end + window, len(words)))):
                         continue
                     if any(_at(words, j, r) for r in after for j in range(end, min(end + xwin, len(words)))):
@@ -225,9 +227,23 @@ def _word(lang: str, word: str):
 
 
 def _at(words: list, i: int, form: list) -> bool:
-    if i + len(form) > len(words):
-        return False
-    return all(_match(words[i + k], f) for k, f in enumerate(form) if f not in ("*", frozenset({"*"})))
+    return _end(words, i, form) is not None
+
+
+def _end(words: list, i: int, form: list) -> int | None:
+    """Where ``form`` ends when it matches at ``i`` (a ``*`` stands for up to MAX_GAP words)."""
+    if not form:
+        return i
+    f = form[0]
+    if f in ("*", frozenset({"*"})):
+        for g in range(MAX_GAP + 1):
+            end = _end(words, i + g, form[1:]) if i + g <= len(words) else None
+            if end is not None:
+                return end
+        return None
+    if i >= len(words) or not _match(words[i], f):
+        return None
+    return _end(words, i + 1, form[1:])
 
 
 _AR_PRE = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "س")

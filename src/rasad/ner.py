@@ -33,6 +33,10 @@ TYPES = ("PERS", "LOC", "ORG", "MISC")
 WINDOW = (-2, -1, 1, 2)
 NEAR = (-1, 1)
 MIN_STEM = 2
+NAME_MIN = 3  # letters a recurring name needs to be tagged again (propagate)
+# a name the tagger found is also a name where it recurs untagged within this many sentences
+# (and a person's last word alone is that person): tagging a text as a whole
+PROPAGATE_WINDOW = 10
 CACHE_WORDS = 200_000  # distinct words whose features are kept (a long run starts afresh)
 
 
@@ -343,6 +347,58 @@ class Tagger:
             return []
         return list(self._crf.tag(self.features.sentence(tokens)))
 
+    def tag_text(self, sentences: list[list[str]]) -> list[list[str]]:
+        """BIO tags for the sentences of one text, in order: each sentence is tagged alone,
+        then a name is also tagged where it recurs untagged nearby (``propagate``)."""
+        tags = [self.tag(s) for s in sentences]
+        word = self.features.word
+        bares = [[word(t)[4] for t in s] for s in sentences]
+        return propagate(bares, tags, self.features.res.affixes)
+
+
+def propagate(
+    bares: list[list[str]], tags: list[list[str]], affixes: Affixes, window: int = PROPAGATE_WINDOW
+) -> list[list[str]]:
+    """Tags where a name found in one sentence also names its untagged recurrences.
+
+    ``bares`` are the sentences' bare words (``Featurizer.word(t)[4]``). A word sequence tagged
+    as a name within ``window`` sentences either side (the type it was given most often) is
+    tagged where it recurs and the tagger left every word of it O; the last word of a
+    person's name of two or more words is that person alone; a one-word name also matches
+    behind a one-letter proclitic the stemmer kept (an unknown name is not stemmed).
+    """
+    from .eval.conll import chunks
+
+    singles = tuple(p for p, swallowed in affixes.proclitics if len(p) == 1 and not swallowed)
+    found: list[list[tuple[tuple[str, ...], str]]] = []
+    for b, t in zip(bares, tags, strict=True):
+        names = []
+        for start, end, kind in chunks(t):
+            names.append((tuple(b[start:end]), kind))
+            if kind == "PERS" and end - start >= 2:
+                names.append(((b[end - 1],), kind))
+        found.append([(seq, kind) for seq, kind in names if sum(map(len, seq)) >= NAME_MIN])
+    out = [list(t) for t in tags]
+    for i, toks in enumerate(bares):
+        votes: dict[tuple[str, ...], dict[str, int]] = {}
+        for j in range(max(0, i - window), min(len(bares), i + window + 1)):
+            for seq, kind in found[j]:
+                by_kind = votes.setdefault(seq, {})
+                by_kind[kind] = by_kind.get(kind, 0) + 1
+        firsts = {seq[0] for seq in votes}
+        if not any(t in firsts or (t[1:] in firsts and t.startswith(singles)) for t in toks):
+            continue
+        for seq, by_kind in sorted(votes.items(), key=lambda v: -len(v[0])):
+            kind = max(by_kind, key=lambda k: (by_kind[k], k))
+            n = len(seq)
+            for a in range(len(toks) - n + 1):
+                cand = tuple(toks[a : a + n])
+                if cand != seq and n == 1 and len(toks[a]) > 4 and toks[a].startswith(singles):
+                    cand = (toks[a][1:],)
+                if cand == seq and all(x == "O" for x in out[i][a : a + n]):
+                    out[i][a : a + n] = ["B-" + kind] + ["I-" + kind] * (n - 1)
+    return out
+
 
 @functools.cache
 def default_tagger() -> Tagger:
@@ -353,25 +409,27 @@ def default_tagger() -> Tagger:
 def tag_conll(text: str, tagger: Tagger | None = None) -> Iterator[str]:
     """Lines of a CoNLL text (token first) with the predicted tag appended as a last column."""
     tagger = tagger or default_tagger()
-    lines = text.splitlines()
-    sent: list[str] = []
-
-    def flush() -> Iterator[str]:
-        tags = tagger.tag([line.split()[0] for line in sent])
-        for line, tag in zip(sent, tags, strict=True):
+    # the file is one text: sentences (runs of token lines) are tagged together
+    blocks: list[list[str]] = []
+    prev_blank = True
+    for line in text.splitlines():
+        if not line.strip():
+            blocks.append([])
+            prev_blank = True
+            continue
+        if prev_blank:
+            blocks.append([])
+        blocks[-1].append(line)
+        prev_blank = False
+    sents = [b for b in blocks if b]
+    tags = iter(tagger.tag_text([[line.split()[0] for line in b] for b in sents]))
+    for block in blocks:
+        if not block:
+            yield ""
+            continue
+        for line, tag in zip(block, next(tags), strict=True):
             line = line.rstrip()
             yield line + ("\t" if "\t" in line else " ") + tag
-        sent.clear()
-
-    for line in lines:
-        if line.strip():
-            sent.append(line)
-            continue
-        if sent:
-            yield from flush()
-        yield ""
-    if sent:
-        yield from flush()
 
 
 def main_tag(path: str) -> int:

@@ -163,9 +163,11 @@ def evaluate_file(path: str | Path, tagger=None) -> Score:
                 f"'{path}' has lines without a gold tag; give token and BIO tag per line"
             )
     s = Score()
-    for sent in sents:
-        gold = [_check_tag(cols[-1], path) for cols in sent]
-        s.add(gold, tagger.tag([cols[0] for cols in sent]))
+    golds = [[_check_tag(cols[-1], path) for cols in sent] for sent in sents]
+    for gold, pred in zip(
+        golds, tagger.tag_text([[cols[0] for cols in sent] for sent in sents]), strict=True
+    ):
+        s.add(gold, pred)
     return s
 
 

@@ -937,8 +937,9 @@ def _anchored(s: _Sent, h: Hit) -> bool:
         if h.last < k <= h.last + _DATE_AFTER and not _stale(s.doc, t) \
                 and not any(s.boundary[j] and not s.has(j, "relative") for j in range(h.last + 1, k)):
             return True
+    # (a multiword trigger may hold its own: a ceasefire took effect)
     near = range(max(0, h.first - _LIGHT_BEFORE), min(len(s.toks), h.last + 1 + _LIGHT_AFTER))
-    if any(_light_verb(s, k) for k in near if not h.first <= k <= h.last):
+    if any(_light_verb(s, k) for k in near if k != h.first):
         return True
     # fighting / talks between two named sides (event_frames.yaml between_anchors): an event
     # going on between them, not a topic (a form that holds "between" itself, the conflict

@@ -16,9 +16,12 @@ Generated (each with a provenance header; tests/test_actors.py reruns this and c
                                      does not reject them
   <lang>/actors_leaders.tsv          heads of state and government with date ranges, from the
                                      same dictionaries' dated [XXXGOV from-to] entries
-  en/actors_leader_surnames.tsv      a leader's family name alone (Putin said …): the one-word
+  <lang>/actors_leader_surnames.tsv  a leader's family name alone (Putin said …): the one-word
                                      aliases the Phoenix dictionary gives its dated leaders, when
-                                     unambiguous and never a lowercase word of the news corpus
+                                     unambiguous and never a lowercase word of the news corpus;
+                                     in Arabic the UP dictionary's one-word entries that are the
+                                     last word of one leader of their country (no article, no
+                                     first name of any dictionary name)
 """
 
 from __future__ import annotations
@@ -356,6 +359,8 @@ def leader_surname_rows(lang: str, leader_rows: list[tuple[str, str, str, str, s
     (VLADIMIR_PUTIN_ +PUTIN_): news names a head of state by family name alone (Putin said).
     Kept when no other entry claims the word, it has 4+ letters, the news corpus never writes
     it in lowercase, and it is no country, demonym, agent or title word."""
+    if lang == "ar":
+        return _ar_leader_surname_rows(leader_rows)
     if lang != "en" or not EN_COUNTRIES.exists():
         return []
     leaders = {name for name, *_ in leader_rows}
@@ -384,6 +389,52 @@ def leader_surname_rows(lang: str, leader_rows: list[tuple[str, str, str, str, s
     skip |= _description_words(lang)
     return sorted((w, next(iter(names))) for w, names in owners.items()
                   if len(names) == 1 and not lower[w.lower()] and normalize_str(w) not in skip)
+
+
+def _ar_leader_surname_rows(leader_rows: list[tuple[str, str, str, str, str]]) -> list[tuple[str, str]]:
+    """(family name, leader) from the UP Arabic dictionary's one-word entries (بوتين [RUSGOV …])
+    that are the last word of exactly one leader of the entry's country. Arabic writes no
+    capitals to tell a name from a word, so a family name with the article (البرغوثي: many
+    people carry it) and any word that is also the first word of a name in the dictionary
+    (عباس، سلمان: first names too) are left out, as are words under 4 letters."""
+    if not AR_ACTORS.exists():
+        return []
+    singles: dict[str, set[str]] = {}
+    firsts: set[str] = set()
+    word: str | None = None
+    for raw in AR_ACTORS.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].rstrip()
+        if not line.strip():
+            word = None
+            continue
+        stripped = line.strip()
+        if not raw[:1].isspace() and not stripped.startswith("["):
+            head = stripped.split("[", 1)[0]
+            parts = [p for p in head.strip().split("_") if p]
+            if len(parts) > 1:
+                firsts.add(normalize_str(parts[0]))
+            word = parts[0] if len(parts) == 1 else None
+            stripped = stripped[len(head):]
+        if word:
+            for m in re.finditer(r"\[([A-Z]{3})", stripped):
+                singles.setdefault(word, set()).add(m.group(1))
+    owners: dict[str, set[tuple[str, str]]] = {}
+    for name, iso3, *_ in leader_rows:
+        owners.setdefault(normalize_str(name.split()[-1]), set()).add((name, iso3))
+        firsts.add(normalize_str(name.split()[0]))
+    countries = {normalize_str(r[0]) for r in read_rows(LANG_DIR / "ar" / "actors_countries.tsv")}
+    skip = {normalize_str(r[0]) for r in read_rows(LANG_DIR / "ar" / "actors_names_skip.tsv")}
+    skip |= _description_words("ar")
+    art = normalize_str("ال")
+    out = []
+    for w, codes in singles.items():
+        n = normalize_str(w)
+        names = {name for name, iso3 in owners.get(n, ()) if iso3 in codes}
+        if (len(names) != 1 or len(n) < 4 or n.startswith(art) or n in firsts or n in skip
+                or normalize_str(next(iter(names)).split()[0]) in countries):
+            continue
+        out.append((w, next(iter(names))))
+    return sorted(out)
 
 
 def _titles(lang: str) -> set[str]:
@@ -463,13 +514,13 @@ def build(out: Path, langs: Iterable[str] = ("ar", "en"), corpus: bool = True) -
             header("heads of state and government: a name is its country's GOV between the dates "
                    f"(open ranges end when the dictionary was made, {OPEN_UNTIL[lang]})", src),
             "name\tiso3\tsector\tfrom\tto", leaders)
-        if lang == "en":
-            sizes[f"{lang}/actors_leader_surnames.tsv"] = write(
-                d / "actors_leader_surnames.tsv",
-                header("a leader's one-word alias (family name) names the leader, with all the "
-                       "leader's terms of actors_leaders.tsv; unambiguous ones, never lowercase in "
-                       "the news corpus", "phoenix-en/Phoenix.Countries.actors.txt"),
-                "surname\tleader", leader_surname_rows(lang, leaders))
+        sizes[f"{lang}/actors_leader_surnames.tsv"] = write(
+            d / "actors_leader_surnames.tsv",
+            header("a leader's one-word alias (family name) names the leader, with all the "
+                   "leader's terms of actors_leaders.tsv; unambiguous ones, "
+                   + ("never lowercase in the news corpus" if lang == "en"
+                      else "without the article, never a first word of a dictionary name"), src),
+            "surname\tleader", leader_surname_rows(lang, leaders))
     return sizes
 
 

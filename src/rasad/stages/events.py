@@ -124,6 +124,8 @@ class Rule:
     require_before: tuple[tuple[str, ...], ...] = ()  # one must stand just before (to, will: a verb)
     after_firsts: frozenset[str] = frozenset()  # the first words of require_after (a quick test)
     needs_country: bool = False  # coded only with a source or target of known country (generated rules)
+    # verb forms that begin with the definite article's letters (التقى، التزم): not definite nouns
+    article_forms: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +179,18 @@ def _rule(d: dict, lang: str) -> Rule:
         exclude_after=_phrases(d.get("exclude_after")), exclude_before=_phrases(d.get("exclude_before")),
         exclude_window=int(d.get("exclude_window") or 2), require_before=_phrases(d.get("require_before")),
         after_firsts=frozenset(w[0] for w in after), needs_country=bool(d.get("needs_country")),
+        article_forms=_article_forms(d, lang),
     )
+
+
+def _article_forms(d: dict, lang: str) -> frozenset[str]:
+    """A verb rule's one-word forms that begin with the article's letters (التقى): their
+    first letters are the verb's own."""
+    prefix = _definiteness(lang)[0]
+    if not prefix or (d.get("pos") or "verb") != "verb":
+        return frozenset()
+    forms = (normalize_str(str(f)) for f in d.get("forms") or ())
+    return frozenset(f for f in forms if " " not in f and f.startswith(prefix))
 
 
 def _actorless(value, rid: str, lang: str) -> str:
@@ -474,6 +487,9 @@ def _joins(doc: Document, prev: Mention, m: Mention) -> bool:
     """
     if prev.kind in ("country", "capital") or m.kind in ("country", "capital"):
         return False
+    a, b = doc.actors.get(prev.actor or ""), doc.actors.get(m.actor or "")
+    if a and b and a.country and b.country and a.country != b.country:
+        return False  # two offices of two states: subject and object (التقى الرئيس المصري نظيره الفرنسي)
     return prev.kind in ("agent", "organisation", "role") or m.kind == "person"
 
 
@@ -895,7 +911,8 @@ def _nominal(s: _Sent, h: Hit) -> bool:
         return True
     prefix, _ = _definiteness(s.doc.lang or "ar")
     tok = s.toks[h.first]
-    if prefix and any(v.startswith(prefix) for v in variants(tok.norm, s.doc.lang or "ar")[:3]):
+    if prefix and any(v.startswith(prefix) and v not in h.payload.article_forms
+                      for v in variants(tok.norm, s.doc.lang or "ar")[:3]):
         return True
     # a preposition glued to it (باغتيال، لقطع، للتظاهر): prepositions go before nouns, not verbs
     if s.lex.morph.noun_proclitics and _glued_prefix(s, h, s.lex.morph.noun_proclitics):

@@ -87,6 +87,7 @@ class _Rules:
         self.particles = frozenset(n(w) for w in name.get("particles", []))
         self.particle_prefixes = tuple(p for p in self.particles if p.endswith("-"))
         self.titles = frozenset(n(w) for w in name.get("titles", []))
+        self.office_modifiers = frozenset(n(w) for w in name.get("office_modifiers", []))
         self.family_suffixes = tuple(n(w) for w in name.get("family_suffixes", [])) or ("",)
         self.office_links = frozenset(n(w) for w in name.get("office_links", []))
         self.possessive = tuple(n(w) for w in r.get("possessive", []))
@@ -463,6 +464,11 @@ class _Finder:
         norm = self.norm
         if not norm.startswith(" ", pos):
             return None
+        for _ in range(2):  # the office's own adjectives first (الرئيس السابق <name>)
+            m = _AR_WORD.match(norm, pos + 1) if self.lang == "ar" else _LATIN_WORD.match(norm, pos + 1)
+            if not (m and m.group() in self.r.office_modifiers and norm.startswith(" ", m.end())):
+                break
+            pos = m.end()
         if self.lang == "ar":
             words = self.ar_words(pos + 1, covered)
             words = self.confirm(words) if words else words

@@ -248,6 +248,13 @@ def _countries(ev) -> tuple:
         ("en", "Thousands of people protested in Nairobi on Tuesday.", "PROTEST", "KEN", "KEN"),
         # a participle with "by" after its noun is passive
         ("en", "A convoy of Iraqi troops attacked by Turkish forces lost two vehicles.", "ASSAULT", "TUR", "IRQ"),
+        # a verb written with the passive vowel: its subject undergoes the act, before or after it
+        ("ar", "وكان 23 من أفراد الجيش المصري قُتلوا الجمعة.", "ASSAULT", None, "EGY"),
+        ("ar", "وقُتل ثلاثة جنود عراقيين في الموصل أمس.", "ASSAULT", None, "IRQ"),
+        # two triggers of one act pool their sides, never the same words as both
+        ("ar", "وكان 23 من أفراد الجيش المصري قُتلوا الجمعة في هجوم في سيناء.", "ASSAULT", None, "EGY"),
+        # two offices of two states side by side: subject and object
+        ("ar", "التقى الرئيس المصري نظيره الفرنسي في باريس أمس.", "CONSULT", "EGY", "FRA"),
     ],
 )
 def test_arguments_by_syntax(lang, text, etype, source, target):

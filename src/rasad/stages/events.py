@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 
 from .. import ontology, places
@@ -161,6 +162,7 @@ class Morphology:
     noun_rules: bool = False  # a pos: noun rule's forms are all nouns (not so in English: bombed)
     progressive: tuple[str, ...] = ()  # endings of a verb form an auxiliary makes progressive (is refusing)
     past_endings: tuple[str, ...] = ()  # endings no present form with a bare present prefix has (تظاهروا)
+    passive_vowel: str = ""  # on a past verb's first letter: passive (قُتل)
 
 
 def _rule(d: dict, lang: str) -> Rule:
@@ -302,7 +304,7 @@ def lexicon(lang: str) -> Lexicon:
     morph = Morphology(normalize_str(str(fut.get("prefix") or "")), _norms(fut.get("present")), conj,
                        _norms(frames.get("noun_proclitics")), _norms(fut.get("imperfect")),
                        bool(frames.get("noun_rules_are_nominal")), _norms(frames.get("progressive_endings")),
-                       _norms(fut.get("past_endings")))
+                       _norms(fut.get("past_endings")), str(frames.get("passive_vowel") or ""))
     return Lexicon(idx, tuple(rules), word_set(frames.get("location_clitics") or ()), cues,
                    {k: frozenset(v) for k, v in firsts.items()}, morph,
                    word_set(frames.get("coordinators") or ()), word_set(frames.get("comitative") or ()),
@@ -729,6 +731,9 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
         return source, target
 
     # active verb, or a phrase headed by one
+    if _vowelled_passive(s, h):  # وقُتل ثلاثة جنود، الجنود الذين أُصيبوا: the subject undergoes it
+        subj = _subject(s, h.first, right, lang)
+        return (subj, None) if rule.type in _SELF_MOVING else (agent, subj)
     passive = _passive(s, h)
     if passive and agent is not None:
         # passive: "X was attacked by Y"
@@ -829,6 +834,23 @@ def _passive(s: _Sent, h: Hit) -> bool:
         return not (s.lex.morph.progressive and s.toks[h.first].norm.endswith(s.lex.morph.progressive))
     return h.last + 1 < len(s.toks) and s.has(h.last + 1, "passive_after") \
         and any(g.last == h.first - 1 and not g.location for g in s.groups)
+
+
+def _vowelled_passive(s: _Sent, h: Hit) -> bool:
+    """A verb trigger written with the passive vowel on its first letter (after a conjunction),
+    not a present-tense prefix: قُتل، وأُصيب (event_frames.yaml ``passive_vowel``)."""
+    morph = s.lex.morph
+    if not morph.passive_vowel or h.payload.pos != "verb":
+        return False
+    tok = s.toks[h.first]
+    raw = s.doc.text[tok.start:tok.end]
+    letters = [(i, c) for i, c in enumerate(raw) if unicodedata.category(c) != "Mn"]
+    for k, (i, c) in enumerate(letters[:2]):
+        if raw.startswith(morph.passive_vowel, i + 1):
+            return normalize_str(c) not in morph.present
+        if normalize_str(c) not in morph.conj or k:
+            return False
+    return False
 
 
 def _glued(s: _Sent, g: _Group, words: frozenset[str]) -> bool:
@@ -1639,11 +1661,18 @@ def _dedupe(events: list[Event]) -> list[Event]:
             if o.sentence == e.sentence and o.type == e.type and _fits(o.source, e.source) \
                     and _fits(o.target, e.target):
                 keep, other = (o, e) if _score(o) >= _score(e) else (e, o)
-                out[k] = replace(keep, source=keep.source or other.source, target=keep.target or other.target)
+                # pooled sides, never the same words on both
+                source = keep.source or (None if _same_words(other.source, keep.target) else other.source)
+                target = keep.target or (None if _same_words(other.target, source) else other.target)
+                out[k] = replace(keep, source=source, target=target)
                 break
         else:
             out.append(e)
     return sorted(out, key=lambda e: e.trigger.start)
+
+
+def _same_words(a: EventActor | None, b: EventActor | None) -> bool:
+    return a is not None and b is not None and a.start is not None and (a.start, a.end) == (b.start, b.end)
 
 
 def _score(e: Event) -> tuple[int, float]:

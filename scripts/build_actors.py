@@ -146,6 +146,8 @@ def demonym_rows(lang: str) -> list[tuple[str, str, str]]:
                 add(" ".join(ARTICLE + w + suffix for w in words), iso3, number)
             for p in filter(None, (x.strip() for x in broken.split(","))):
                 add(p, iso3, "pl")
+                if p.startswith(ARTICLE):  # and without it: مسؤولون روس
+                    add(p[len(ARTICLE):], iso3, "pl")
     else:
         for adj, iso3, plurals in base:
             add(adj, iso3, "sg")

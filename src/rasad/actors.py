@@ -46,6 +46,9 @@ class Entry:
     surface: str = ""
     dates: tuple[tuple[str, str], ...] = ()  # leader: (from, to) ISO dates, GOV in between
     source: str = ""
+    # agents.tsv flags besides needs_country and no_name: complement (وزير <portfolio>
+    # <demonym>), named (صحيفة <name> <demonym>), member (مسؤول في <institution>)
+    flags: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,10 +277,10 @@ class Lexicon:
                 key = norm(phrase)
                 if not head:
                     head = key[len(self.article):] if self.article and key.startswith(self.article) else key
+                fl = frozenset(flags.split(",")) - {""} if flags else frozenset()
                 yield key, Entry(kind, None, None, sector or None, head=norm(head),
-                                 needs_country="needs_country" in flags, no_name="no_name" in flags,
-                                 surface=phrase,
-                                 source="agents")
+                                 needs_country="needs_country" in fl, no_name="no_name" in fl,
+                                 surface=phrase, source="agents", flags=fl)
         leaders: dict[tuple[str, str], list[tuple[str, str]]] = {}
         for r in read_tsv(lang, "actors_leaders.tsv", 5):
             leaders.setdefault((r[0], r[1]), []).append((r[3], r[4]))

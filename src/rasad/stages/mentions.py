@@ -39,6 +39,10 @@ _TANWEEN = frozenset("\u064b\u064c\u064d")  # fathatan, dammatan, kasratan
 _EMITTED = frozenset({"country", "capital", "demonym", "organisation", "group", "agent", "role",
                       "person", "coref"})
 _MENTION_KIND = {"role": "agent"}
+_COMMAS = ",\u060c"
+_HYPHEN_TAIL = re.compile(r" ?-(?=[\u0621-\u064a])")
+_CLOSERS = ",\u060c.:;\u061b\n"  # what ends a name between commas
+_OPENERS = ".:;\u061b\n\"\u00ab("  # what may precede a name at the start of a clause
 
 
 class _Unit:
@@ -46,7 +50,7 @@ class _Unit:
 
     __slots__ = ("start", "end", "kind", "actor", "country", "sector", "head", "role", "definite",
                  "last_definite", "needs_country", "aff", "aff_mark", "rule", "dem", "cty",
-                 "phrase_start", "name_from", "plural", "head_kind", "form")
+                 "phrase_start", "name_from", "plural", "head_kind", "form", "flags")
 
     def __init__(self, start: int, end: int, kind: str) -> None:
         self.start, self.end, self.kind = start, end, kind
@@ -68,6 +72,7 @@ class _Unit:
         self.plural = False
         self.head_kind = kind
         self.form = ""  # the agent noun as written, without the article
+        self.flags: frozenset[str] = frozenset()  # agents.tsv flags (complement, named, member)
 
 
 class _Rules:
@@ -99,6 +104,21 @@ class _Rules:
         self.aff_suffixes = frozenset(n(w) for w in aff.get("suffixes", []))
         self.location = frozenset(n(w) for w in aff.get("location", []))
         self.single_clitics = tuple(c for c in lex.clitics if len(c) == 1)
+        self.before_cues = frozenset(n(w) for w in name.get("before_cues", []))
+        comp = r.get("complement", {})
+        self.complement_max = int(comp.get("max_words", 3))
+        self.quotes = "".join(comp.get("quotes", []))
+        member = r.get("member", {})
+        self.member_links = frozenset(n(w) for w in member.get("links", []))
+        self.member_modifiers = frozenset(n(w) for w in member.get("modifiers", []))
+        located = r.get("located", {})
+        self.located_links = frozenset(n(w) for w in located.get("links", []))
+        self.located_sectors = frozenset(located.get("sectors", []))
+        self.located_except = frozenset(n(w) for w in located.get("except_heads", []))
+        self.generic_offices = frozenset(n(w) for w in r.get("coref", {}).get("generic", []))
+        # particles compared as written, diacritics off (آبي, a name, is not أبي)
+        self.particles_raw = frozenset(w for p in name.get("particles", [])
+                                       for w in (p, p.replace("\u0623", "\u0627").replace("\u0625", "\u0627")))
 
 
 @functools.cache
@@ -134,6 +154,7 @@ class _Finder:
         self.actors: dict[str, Actor] = {}
         self._time_mask: bytearray | None = None
         self.blockers = bytearray()
+        self.person_starts: dict[int, _Unit] = {}
 
     # -- helpers -------------------------------------------------------------------------------
     def original(self, a: int, b: int) -> str:
@@ -201,6 +222,7 @@ class _Finder:
         u.plural = u.dem is not None and u.dem.plural
         u.rule = info.rule
         u.form = info.form
+        u.flags = e.flags
         u.definite = info.definite
         u.last_definite = info.last_definite
         return u
@@ -214,8 +236,61 @@ class _Finder:
         return self.original(j, j + 1)[:1].isupper()
 
     # -- 2. composition ------------------------------------------------------------------------
+    def complements_ar(self, units: list[_Unit]) -> None:
+        """The words between an agent noun and its demonym (agents.tsv flags complement, named):
+        وزير التجارة والجمارك التركي، صحيفة «حريت» التركية. A complement of definite words is
+        part of the phrase even with no demonym after it (وزير الاقتصاد <name>)."""
+        r, norm, art = self.r, self.norm, self.lex.article or ""
+        for i in [i for i, u in enumerate(units) if u.flags]:
+            u = units[i]
+            if u.country is not None or u.definite or not ({"complement", "named"} & u.flags):
+                continue
+            nxt = units[i + 1] if i + 1 < len(units) else None
+            stop = nxt.start if nxt is not None else min(len(norm), u.end + 80)
+            named = "named" in u.flags
+            pos, last, n = u.end, u.end, 0
+            while n < r.complement_max and norm.startswith(" ", pos):
+                j = pos + 1
+                while j < stop and norm[j] in r.quotes:
+                    j += 1
+                m = _AR_WORD.match(norm, j) or (_LATIN_WORD.match(norm, j) if named else None)
+                if m is None or m.end() > stop:
+                    break
+                w = m.group()
+                if (self.ar_stop(w, m.start(), m.end()) or w in r.office_modifiers or self.in_time(m.start())
+                        or (not named and not any(w.startswith(c + art) for c in ("", *r.single_clitics)))):
+                    break
+                k = m.end()
+                while k < stop and norm[k] in r.quotes:
+                    k += 1
+                pos, last, n = k, k if named else m.end(), n + 1
+            if n == 0:
+                continue
+            to_dem = (nxt is not None and nxt.dem is not None and not nxt.plural and nxt.kind == "demonym"
+                      and _spaces(self.gap(last, nxt.start)))
+            if to_dem or not named:
+                u.end = last  # the agent+demonym pass below takes the demonym
+
+    def pop_before_group(self, res: list[_Unit]) -> None:
+        """Drop the agent noun before a group's name, and an agent noun before that one
+        (مسلحي تنظيم داعش)."""
+        p = res.pop()
+        q = res[-1] if res else None
+        if q is not None and q.kind == "agent" and q.country is None and _spaces(self.gap(q.end, p.start)):
+            res.pop()
+
     def compose_ar(self, units: list[_Unit]) -> list[_Unit]:
         r = self.r
+        # الدكتور سلطان <name>: after a title an office noun is a first name
+        kept = []
+        for u in units:
+            if (u.kind == "role" and not u.definite and u.end - u.start == len(u.form)
+                    and self.prev_word(u.start)[1] in r.titles):
+                self.blockers[u.start:u.end] = bytes(u.end - u.start)
+                continue
+            kept.append(u)
+        units = kept
+        self.complements_ar(units)
         # agent noun + demonym: وزارة الخارجية الإيرانية، رئيس الوزراء العراقي
         out: list[_Unit] = []
         for u in units:
@@ -232,7 +307,11 @@ class _Finder:
         res: list[_Unit] = []
         for u in out:
             p = res[-1] if res else None
-            if p is not None and _spaces(self.gap(p.end, u.start)):
+            if (p is not None and p.kind in ("agent", "gnoun") and u.kind == "group"
+                    and not self.gap(p.end, u.start).strip(" " + r.quotes)
+                    and not _spaces(self.gap(p.end, u.start))):
+                self.pop_before_group(res)  # مسلحي تنظيم "داعش"، حركة «بوكو حرام»: the name in quotes
+            elif p is not None and _spaces(self.gap(p.end, u.start)):
                 if (p.kind in _AGENTS and not p.last_definite and p.country is None
                         and (u.kind in ("country", "capital") or (u.kind in _AGENTS and u.country))):
                     p.end, p.country = u.end, u.country
@@ -240,8 +319,17 @@ class _Finder:
                     p.role = p.role or u.role
                     p.rule = "ar.agent+country"
                     continue
+                if (p.kind == "marker" and p.sector and not p.last_definite and p.country is None
+                        and u.kind in ("country", "capital")):
+                    # رئيس إيران، زعيم كوريا الشمالية: an office of that country
+                    p.end, p.country, p.kind, p.role = u.end, u.country, "role", True
+                    p.rule = "ar.agent+country"
+                    continue
                 if p.kind in ("agent", "gnoun") and u.kind == "group":
-                    res.pop()  # جماعة حركة X، مقاتلو حزب الله: the group's name is the mention
+                    self.pop_before_group(res)  # جماعة حركة X، مقاتلو حزب الله: the group's name
+                elif (p.kind == "agent" and u.kind == "organisation" and p.country is None
+                      and not p.definite and not p.last_definite):
+                    res.pop()  # قوات الحرس الثوري، وكالة أنباء رويترز: the organisation's name
             res.append(u)
         # office markers: المتحدث باسم <agent phrase>، الأمين العام ل<organisation>
         final: list[_Unit] = []
@@ -266,6 +354,34 @@ class _Finder:
                 u.aff = u.aff or nxt.country
                 u.rule = u.rule if u.kind == "group" else r.aff_id
         return [u for u in final if u.kind != "marker"]
+
+    def links_ar(self, units: list[_Unit]) -> None:
+        """<member> في <institution> (مسؤول في البيت الأبيض، مسؤولون بالحكومة الأمريكية) and
+        <institution> في <country> (السلطات في الدوحة): the country of what follows."""
+        r = self.r
+        for i, u in enumerate(units[:-1]):
+            if (u.country is not None or u.actor is not None or u.kind not in _AGENTS
+                    or not ("member" in u.flags or u.sector in r.located_sectors)):
+                continue
+            nxt = units[i + 1]
+            words = self.gap(u.end, nxt.start).split()
+            if not words:
+                continue
+            if "member" in u.flags:
+                if ((nxt.country is not None and nxt.kind in _EMITTED) or nxt.kind in ("organisation", "group"))\
+                        and words[-1] in r.member_links and len(words) <= 3\
+                        and all(w in r.member_modifiers for w in words[:-1]):
+                    if nxt.kind in ("organisation", "group"):
+                        u.actor = nxt.actor  # مسؤول في الأمم المتحدة: one of the organisation
+                    u.country = nxt.country
+                    if nxt.kind not in ("country", "capital"):
+                        u.sector = nxt.sector or u.sector
+                    u.rule = f"{self.lang}.agent.member"
+                continue
+            if (len(words) == 1 and words[0] in r.located_links and nxt.kind in ("country", "capital")
+                    and u.kind == "agent" and u.sector in r.located_sectors and u.head not in r.located_except):
+                u.country = nxt.country
+                u.rule = f"{self.lang}.agent.located"
 
     def is_aff(self, words: list[str]) -> bool:
         r = self.r
@@ -419,6 +535,7 @@ class _Finder:
                 covered[u.start:u.end] = b"\x01" * (u.end - u.start)
         out: list[_Unit] = []
         learned: list[tuple[int, int]] = []
+        self.person_starts = {u.start: u for u in units if u.kind == "person"}
         for u in units:
             out.append(u)
             if not u.role or not self.closed(u):
@@ -429,7 +546,8 @@ class _Finder:
             if span is None:
                 continue
             a, b = span
-            known = next((k for k in units if k.kind == "person" and (k.start, k.end) == (a, b)), None)
+            known = self.person_starts.get(a)
+            known = known if known is not None and known.end == b else None
             if known is not None:  # President Putin: the office names a person already known
                 if u.kind == "role" and u.head_kind == "role":
                     u.actor = known.actor
@@ -462,18 +580,40 @@ class _Finder:
 
     def name_after(self, pos: int, covered: bytearray) -> tuple[int, int] | None:
         norm = self.norm
-        if not norm.startswith(" ", pos):
-            return None
+        ar = self.lang == "ar"
         for _ in range(2):  # the office's own adjectives first (الرئيس السابق <name>)
-            m = _AR_WORD.match(norm, pos + 1) if self.lang == "ar" else _LATIN_WORD.match(norm, pos + 1)
-            if not (m and m.group() in self.r.office_modifiers and norm.startswith(" ", m.end())):
+            if not norm.startswith(" ", pos):
+                break
+            m = _AR_WORD.match(norm, pos + 1) if ar else _LATIN_WORD.match(norm, pos + 1)
+            if not (m and m.group() in self.r.office_modifiers):
                 break
             pos = m.end()
-        if self.lang == "ar":
-            words = self.ar_words(pos + 1, covered)
-            words = self.confirm(words) if words else words
-        else:
+        comma = False
+        if ar:  # <office>، <name>، (the name between commas)
+            j = pos
+            while norm.startswith(" ", j):
+                j += 1
+            if j < len(norm) and norm[j] in _COMMAS:
+                pos, comma = j + 1, True
+        if not norm.startswith(" ", pos):
+            return None
+        if not ar:
             words = self.en_words(pos + 1, covered)
+            return (words[0][0], words[-1][1]) if words else None
+        known = self.person_starts.get(pos + 1)
+        if known is not None:  # a name of the lexicon: no need to ask the tagger
+            return known.start, known.end
+        words = self.ar_words(pos + 1, covered)
+        if words and comma:
+            k = words[-1][1]
+            while norm.startswith(" ", k):
+                k += 1
+            if k < len(norm) and norm[k] not in _CLOSERS:
+                return None
+            confirmed = self.confirm(words)
+            words = confirmed if len(confirmed) == len(words) else []
+        elif words:
+            words = self.confirm(words)
         return (words[0][0], words[-1][1]) if words else None
 
     def skip_title(self, i: int) -> int:
@@ -501,17 +641,25 @@ class _Finder:
                 break  # للصحفيين: li- + al-, a new phrase
             if art and words and strict and any(w.startswith(c + art) for c in self.lex.clitics):
                 break  # والمقاومة: wa- + al-, a new phrase (the tagger, when there, decides)
-            words.append(m.span())
+            end = m.end()
+            h = _HYPHEN_TAIL.match(norm, end)
+            if h and (t := _AR_WORD.match(norm, h.end())):
+                end = t.end()  # كيم جونغ -أون، تساي إنغ-وين: one name
+            words.append((m.start(), end))
             if art and w.startswith(art) and len(words) > 1:
                 prev = norm[words[-2][0]:words[-2][1]]
                 if prev not in r.particles:
                     break  # the family name with ال ends the name
-            if not (norm.startswith(" ", m.end()) and not norm.startswith("  ", m.end())):
+            if not (norm.startswith(" ", end) and not norm.startswith("  ", end)):
                 break
-            i = m.end() + 1
-        while words and norm[words[-1][0]:words[-1][1]] in r.particles:
-            words.pop()  # a name does not end with بن
+            i = end + 1
+        while words and self.bare(*words[-1]) in r.particles_raw:
+            words.pop()  # a name does not end with بن (but آبي is a name)
         return words
+
+    def bare(self, a: int, b: int) -> str:
+        """The original text of a norm_text span, without diacritics or tatweel."""
+        return "".join(c for c in self.original(a, b) if unicodedata.category(c) != "Mn" and c != "\u0640")
 
     def confirm(self, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Check a rule-found Arabic name with the statistical tagger, when it is installed.
@@ -519,26 +667,9 @@ class _Finder:
         The first word must be tagged a person; trailing words it tags O are cut unless they
         carry the article (a family name like المصري, which is also a demonym).
         """
-        tagger = _tagger(self.lang)
-        if tagger is None:
+        word_tags = self.word_tags(words)
+        if word_tags is None:
             return words
-        doc = self.doc
-        a = doc.to_text_span(words[0][0], words[0][0] + 1)[0]
-        b = doc.to_text_span(words[-1][1] - 1, words[-1][1])[1]
-        lo = doc.text.rfind("\n", 0, a) + 1
-        hi = doc.text.find("\n", b)
-        hi = len(doc.text) if hi < 0 else hi
-        toks = list(_CRF_TOKEN.finditer(doc.text, max(lo, a - 40), min(hi, b + 30)))
-        first = next((i for i, m in enumerate(toks) if m.start() >= a), 0)
-        last = next((i for i, m in enumerate(toks) if m.end() >= b), len(toks) - 1)
-        # the tagger looks two tokens either side: so much context is enough
-        window = toks[max(1 if max(lo, a - 40) > lo else 0, first - 2): last + 3]
-        try:
-            tags = tagger.tag([m.group() for m in window])
-        except Exception:  # noqa: BLE001  (a broken model must not stop the pipeline)
-            return words
-        tag_at = {m.start(): t for m, t in zip(window, tags, strict=False)}
-        word_tags = [tag_at.get(doc.to_text_span(s, s + 1)[0], "O") for s, _ in words]
         if not word_tags[0].endswith("PERS"):
             return []
         art = self.lex.article or ""
@@ -553,6 +684,29 @@ class _Finder:
             else:
                 break
         return words[:keep]
+
+    def word_tags(self, words: list[tuple[int, int]]) -> list[str] | None:
+        """The name tagger's tag of each word (norm_text spans), None without a tagger."""
+        tagger = _tagger(self.lang)
+        if tagger is None:
+            return None
+        doc = self.doc
+        a = doc.to_text_span(words[0][0], words[0][0] + 1)[0]
+        b = doc.to_text_span(words[-1][1] - 1, words[-1][1])[1]
+        lo = doc.text.rfind("\n", 0, a) + 1
+        hi = doc.text.find("\n", b)
+        hi = len(doc.text) if hi < 0 else hi
+        toks = list(_CRF_TOKEN.finditer(doc.text, max(lo, a - 40), min(hi, b + 30)))
+        first = next((i for i, m in enumerate(toks) if m.start() >= a), 0)
+        last = next((i for i, m in enumerate(toks) if m.end() >= b), len(toks) - 1)
+        # the tagger looks two tokens either side: so much context is enough
+        window = toks[max(1 if max(lo, a - 40) > lo else 0, first - 2): last + 3]
+        try:
+            tags = tagger.tag([m.group() for m in window])
+        except Exception:  # noqa: BLE001  (a broken model must not stop the pipeline)
+            return None
+        tag_at = {m.start(): t for m, t in zip(window, tags, strict=False)}
+        return [tag_at.get(doc.to_text_span(s, s + 1)[0], "O") for s, _ in words]
 
     def ar_stop(self, w: str, a: int, b: int) -> bool:
         r = self.r
@@ -601,6 +755,8 @@ class _Finder:
 
     def name_before(self, pos: int, covered: bytearray) -> tuple[int, int] | None:
         """<Name>, <office>: the name right before a comma before the office phrase."""
+        if self.lang == "ar":
+            return self.name_before_ar(pos, covered)
         norm = self.norm
         j, w = self.prev_word(pos)
         if w in self.r.definite:
@@ -613,6 +769,62 @@ class _Finder:
         words = self.name_words_back(k - 1, covered)
         # one capitalised word before a comma is too often a place (In Edinburgh, the minister)
         return (words[0][0], words[-1][1]) if len(words) >= 2 else None
+
+    def name_before_ar(self, pos: int, covered: bytearray) -> tuple[int, int] | None:
+        """وقال <name> <office>، عن <name>، <office>: a name right before an office is its holder
+        after a reporting verb, عن or a title, or at the start of a clause, and only when the
+        name tagger says so (التقى <name> <office>: two people)."""
+        r, norm = self.r, self.norm
+        k = pos
+        while k > 0 and norm[k - 1] == " ":
+            k -= 1
+        if k == pos:
+            return None
+        if k > 0 and norm[k - 1] in _COMMAS:
+            k -= 1
+            while k > 0 and norm[k - 1] == " ":
+                k -= 1
+        words: list[tuple[int, int]] = []
+        end = k
+        while len(words) < r.max_words:
+            a = end
+            while a > 0 and norm[a - 1].isalpha():
+                a -= 1
+            if a == end or not _AR_WORD.fullmatch(norm, a, end):
+                break
+            w = norm[a:end]
+            if covered[a] or w in r.stops or self.cue(w):
+                break
+            words.insert(0, (a, end))
+            if a < 2 or norm[a - 1] != " " or norm[a - 2] == " ":
+                break
+            end = a - 1
+        art = self.lex.article or ""
+        if not words or (art and norm.startswith(art, words[0][0])):
+            return None  # a name does not start with the article
+        # what precedes it: a clause's start, a reporting verb or عن (past a title); checked
+        # before the tagger runs, which is dear
+        j, ok = words[0][0], False
+        for _ in range(2):
+            b = j
+            while b > 0 and norm[b - 1] == " ":
+                b -= 1
+            j, w = self.prev_word(j)
+            if b == 0 or norm[b - 1] in _OPENERS or self.cue(w):
+                ok = True
+                break
+            if not w or w not in r.titles:
+                break
+        if not ok or any(self.in_time(a) or self.ar_stop(norm[a:b], a, b) for a, b in words):
+            return None
+        if _tagger(self.lang) is None or len(self.confirm(words)) != len(words):
+            return None  # every word a name's: with one cut off, what precedes it is no cue
+        return words[0][0], words[-1][1]
+
+    def cue(self, w: str) -> bool:
+        """A reporting verb or عن (rules: name.before_cues), a proclitic و or ف tried off."""
+        cues = self.r.before_cues
+        return w in cues or (w[:1] in self.r.single_clitics and w[1:] in cues)
 
     def name_words_back(self, pos: int, covered: bytearray | None = None) -> list[tuple[int, int]]:
         """Capitalised words ending right before ``pos`` (English), nearest last."""
@@ -653,17 +865,27 @@ class _Finder:
                 if u.kind == "gnoun":
                     if u.definite or w in r.definite:
                         ante = next((p for p in reversed(out) if p.kind == "group"), None)
+                        p = out[-1] if out else None
+                        if (ante is not None and p is not None and p.kind == "agent" and p.country is None
+                                and not p.definite and _spaces(self.gap(p.end, u.start))):
+                            out.pop()  # مسلحي التنظيم: the group's fighters are the group
                 elif w and w in r.demonstratives:
                     ante = next((p for p in reversed(out) if p.kind in _AGENTS | {"organisation"}
                                  and p.country and (p.head == u.head or p.sector == u.sector)), None)
                     if ante is not None:
                         u.start = j
                         u.rule = f"{self.lang}.coref.demonstrative"
-                elif u.definite or w in r.definite:
-                    # "the government" in a story of two governments is left alone
+                elif u.definite or u.last_definite or w in r.definite:
+                    # "the government" in a story of two governments is left alone; رئيس الوزراء
+                    # (construct, definite) is رئيس وزراء اليابان (same head); الوزير is any
+                    # office phrase that begins with وزير (coref.generic)
+                    generic = u.form in r.generic_offices
                     antes = {p.actor or _agent_id(p): p for p in out if p.kind in _AGENTS and p.country
-                             and p.form == u.form and p.sector == u.sector}
-                    if len(antes) == 1:
+                             and (((p.form == u.form or (p.head == u.head and p.head_kind == u.head_kind == "role"))
+                                   and p.sector == u.sector)
+                                  or (generic and p.form.startswith(u.form + " ")))}
+                    if (len(antes) == 1 and not self.described(u.end)
+                            and self.norm[u.start:u.end] not in r.titles):  # اللواء <name>: a rank
                         ante = next(iter(antes.values()))
                         u.rule = f"{self.lang}.coref.definite"
                 if ante is not None:
@@ -672,6 +894,60 @@ class _Finder:
                         u.rule = f"{self.lang}.coref.group"
                 elif u.needs_country or u.kind == "gnoun":
                     continue
+            out.append(u)
+        return out
+
+    def described(self, pos: int) -> bool:
+        """الرئيس المنتخب، القوات الكردية: a definite word (not a name of the lexicon, not a
+        time) after a definite noun describes another one than the noun alone would."""
+        art, norm = self.lex.article, self.norm
+        if not art or not norm.startswith(" ", pos):
+            return False
+        m = _AR_WORD.match(norm, pos + 1)
+        return bool(m and m.group().startswith(art) and not self.blockers[m.start()] and not self.in_time(m.start()))
+
+    def relink(self, units: list[_Unit]) -> None:
+        """الرئيس ترامب (a name learned after an office) is دونالد ترامب named elsewhere in the
+        text: a one-word learned name that is another person's family name is that person."""
+        single = [u for u in units if u.kind == "person" and u.rule.endswith("apposition")
+                  and " " not in self.norm[u.start:u.end]]
+        if not single:
+            return
+        full: dict[str, str] = {}
+        ambiguous: set[str] = set()
+        for u in units:
+            name = self.norm[u.start:u.end]
+            if u.kind == "person" and u.actor and " " in name:
+                for key in self.person_keys(name)[1:]:
+                    if full.setdefault(key, u.actor) != u.actor:
+                        ambiguous.add(key)
+        remap: dict[str, str] = {}
+        for u in single:
+            name = self.norm[u.start:u.end]
+            if u.actor and name in full and name not in ambiguous and full[name] != u.actor:
+                remap[u.actor] = full[name]
+                u.kind, u.rule = "coref", f"{self.lang}.coref.surname"
+        if remap:
+            for u in units:
+                if u.actor:
+                    u.actor = remap.get(u.actor, u.actor)
+            for old in remap:
+                self.actors.pop(old, None)
+
+    def agent_of_person(self, units: list[_Unit]) -> list[_Unit]:
+        """حكومة رفسنجاني، إدارة أوباما، مستشار أردوغان: an agent noun in construct (indefinite)
+        with a person is an agent of that person's country."""
+        if not any(u.kind in ("person", "coref") for u in units):
+            return units
+        out: list[_Unit] = []
+        for u in units:
+            p = out[-1] if out else None
+            person = self.actors.get(u.actor or "") if u.kind in ("person", "coref") else None
+            if (p is not None and person is not None and person.kind == "person" and person.country
+                    and p.kind in _AGENTS and p.country is None and p.actor is None and p.aff is None
+                    and not p.definite and not p.last_definite and _spaces(self.gap(p.end, u.start))):
+                p.end, p.country, p.rule = u.end, person.country, f"{self.lang}.agent+person"
+                continue
             out.append(u)
         return out
 
@@ -734,14 +1010,18 @@ class _Finder:
         if self.lang == "ar":
             units = self.unknown_groups_ar(units)
             units = self.compose_ar(units)
+            self.links_ar(units)
         else:
             units = self.compose_en(units)
             units = self.unknown_groups_en(units)
         units = [u for u in units if (u.kind in _EMITTED or u.kind == "gnoun")
                  and not (u.kind == "demonym" and not u.plural)]
         units = self.people(units)
-        units = self.agent_coref(units)
+        self.relink(units)
         units = self.surname_coref(units)
+        if self.lang == "ar":
+            units = self.agent_of_person(units)  # إدارة أوباما: before needs_country drops إدارة
+        units = self.agent_coref(units)
         return self.mentions(units)
 
     def mentions(self, units: list[_Unit]) -> list[Mention]:

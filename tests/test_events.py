@@ -173,6 +173,12 @@ _COUNTEREXAMPLE_CEILING = {"ar": 0.02, "en": 0.01}
         ("ar", "حذر الخبراء من أن المسلحين قد يقتلون الرهائن.", "ASSAULT", False),
         ("ar", "لم يتوقع الوزير أن تشن تركيا عملية عسكرية كبرى قريبا.", "ASSAULT", False),
         ("ar", "هل هاجم المسلحون القرية أمس؟", "ASSAULT", False),
+        # deaths in an accident or a disaster, with no attacker named, are no attack
+        ("ar", "لقي 28 راكبا مصرعهم أمس في حادث اصطدام قطارين قرب الإسكندرية.", "ASSAULT", False),
+        ("en", "At least 28 passengers were killed when two trains collided near Alexandria on Friday.", "ASSAULT", False),
+        ("en", "A car bomb killed five people in Baghdad on Friday, officials said.", "ASSAULT", True),
+        # the threat a country seeks to end is a topic, not a threat made
+        ("ar", "وتسعى إسرائيل إلى القضاء على التهديد الذي تمثله الأنفاق.", "THREATEN", False),
         # a named past event, a trial, a stopped act: a topic, not a report
         ("ar", "التقى المبعوث أمس الرئيس في أول زيارة منذ اغتيال رئيس الحكومة عام 2005.", "ASSAULT", False),
         ("ar", "سطر المحقق العدلي في جريمة اغتيال رئيس الوزراء استنابات جديدة.", "ASSAULT", False),

@@ -228,6 +228,7 @@ _FRAME_KEYS = {
     "casualty_nouns": "casualty", "consequence": "consequence", "coordinators": "coord",
     "no_object": "no_object", "complementizers": "complementizer", "denial": "denial",
     "passive_after": "passive_after", "determiners": "determiner", "ultimatum": "ultimatum",
+    "accidents": "accident",
 }
 
 
@@ -1632,6 +1633,8 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
     if source is None and target is None and not (
             rule.actorless == "always" or (rule.actorless == "casualties" and _casualties(s))):
         return None  # no political actor in sight: a drought "threatens" crops, a team "attacks"
+    if typ == "ASSAULT" and source is None and any("accident" in k for k in s.kinds.values()):
+        return None  # killed in a train crash, a fire, a flood: deaths with no attacker are no attack
     if source is None and target is None:
         confidence -= 0.25
     elif source is None or target is None:

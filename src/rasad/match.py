@@ -11,6 +11,7 @@ import functools
 import itertools
 import operator
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Generic, NamedTuple, TypeVar
 
@@ -209,12 +210,18 @@ class PhraseIndex(Generic[T]):
             if found:
                 starters.add(norm)
 
-    def all_hits(self, toks: Sequence[Token], start: int = 0, end: int | None = None) -> list[Hit[T]]:
-        """Every hit starting in ``toks[start:end]`` (overlapping ones included)."""
+    def all_hits(self, toks: Sequence[Token], start: int = 0, end: int | None = None,
+                 starters: AbstractSet[str] | None = None) -> list[Hit[T]]:
+        """Every hit starting in ``toks[start:end]`` (overlapping ones included).
+
+        ``starters``: what ``starters()`` gave for a text holding these tokens (a document's
+        forms looked up once, rather than sentence by sentence).
+        """
         end = len(toks) if end is None else end
         norms = list(map(_NORM, toks[start:end]))
-        self._learn(set(norms))
-        starters = self._starters
+        if starters is None:
+            self._learn(set(norms))
+            starters = self._starters
         if starters.isdisjoint(norms):  # most sentences start no form
             return []
         out: list[Hit[T]] = []
@@ -285,10 +292,11 @@ class PhraseIndex(Generic[T]):
             k += 1
         return j - 1
 
-    def scan(self, toks: Sequence[Token], start: int = 0, end: int | None = None) -> list[Hit[T]]:
-        """Longest non-overlapping hits, left to right."""
+    def scan(self, toks: Sequence[Token], start: int = 0, end: int | None = None,
+             starters: AbstractSet[str] | None = None) -> list[Hit[T]]:
+        """Longest non-overlapping hits, left to right (``starters`` as for ``all_hits``)."""
         out: list[Hit[T]] = []
-        for h in self.all_hits(toks, start, end):
+        for h in self.all_hits(toks, start, end, starters):
             if out and h.first <= out[-1].last:
                 continue
             out.append(h)

@@ -40,14 +40,14 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from .. import ontology, places
-from ..doc import Document, Event, EventActor, Location, Mention, Sentence
+from ..doc import Document, Event, EventActor, Location, Mention, Sentence, Token
 from ..errors import ResourceError
 from ..lang.loader import read_tsv, read_yaml
 from ..match import Hit, PhraseIndex, has_variant, variants, word_set
 from ..pipeline import stage
 from . import eventscore
 from .normalize import normalize_str
-from .quotes import SentenceView, sentence_views
+from .quotes import SentenceView, sentence_views, token_forms
 
 PLOVER_TYPES = frozenset(
     "AGREE CONSULT SUPPORT COOPERATE AID RETREAT REQUEST ACCUSE REJECT THREATEN PROTEST "
@@ -244,6 +244,9 @@ class CueWords:
         self.words: dict[str, set[str]] = {}
         self.phrases: PhraseIndex = PhraseIndex(lang)
         self._cache: dict[str, frozenset[str]] = {}
+        # one object per distinct set of kinds: the memo then holds no set of its own per word
+        # (most are empty) for the garbage collector to visit again and again
+        self._shared: dict[frozenset[str], frozenset[str]] = {}
 
     def add(self, forms, kind: str) -> None:
         for f in forms or ():
@@ -264,8 +267,21 @@ class CueWords:
                 found |= self.words.get(v, set())
             if len(self._cache) > _CACHE_LIMIT:  # a corpus has no end of word forms
                 self._cache.clear()
-            k = self._cache[norm] = frozenset(found)
+            k = frozenset(found)
+            k = self._cache[norm] = self._shared.setdefault(k, k)
         return k
+
+    def kinds_at(self, toks: list[Token]) -> dict[int, frozenset[str]]:
+        """Token index -> its cue kinds, for the tokens that have any."""
+        known = self._cache.get  # the memo read inline: most forms are known, a call each is the cost
+        out: dict[int, frozenset[str]] = {}
+        for i, t in enumerate(toks):
+            k = known(t.norm)
+            if k is None:
+                k = self.kinds(t.norm)
+            if k:
+                out[i] = k
+        return out
 
 
 @functools.cache
@@ -394,23 +410,20 @@ _PUNCT_BOUNDARY = frozenset(",،;؛:()[]\"«»“”")
 class _Sent:
     """A sentence prepared for coding: tokens, cue hits, mention groups."""
 
-    def __init__(self, doc: Document, view: SentenceView, lex: Lexicon, hits: list[Hit]):
+    def __init__(self, doc: Document, view: SentenceView, lex: Lexicon, hits: list[Hit],
+                 cue_starters: set[str] | None = None):
         self.doc = doc
         self.lex = lex
         self.view = view
         self.toks = view.tokens
         lang = doc.lang or "ar"
         triggers: list[Hit] = []
-        present: set[str] | None = None  # every bare form in the sentence: most required words are not
         for h in hits:
             # rules sharing a form are told apart by the words that follow
             r = h.payload
-            if r.require_after:
-                if present is None:
-                    present = {v for t in self.toks for v in variants(t.norm, lang)}
-                if r.after_firsts.isdisjoint(present) or not _phrase_near(
-                        self.toks, h.last + 1, h.last + 1 + r.window, r.require_after, lang, r.after_firsts):
-                    continue
+            if r.require_after and not _phrase_near(
+                    self.toks, h.last + 1, h.last + 1 + r.window, r.require_after, lang, r.after_firsts):
+                continue
             if r.exclude_after and _phrase_near(self.toks, h.last + 1, h.last + 1 + r.exclude_window,
                                                 r.exclude_after, lang):
                 continue
@@ -432,13 +445,8 @@ class _Sent:
             self.boundary: list[bool] = []
             self.groups: list[_Group] = []
             return
-        cue_kinds = lex.cues.kinds
-        kinds = self.kinds
-        for i, t in enumerate(self.toks):
-            k = cue_kinds(t.norm)
-            if k:
-                kinds[i] = k
-        for h in lex.cues.phrases.all_hits(self.toks):
+        kinds = self.kinds = lex.cues.kinds_at(self.toks)
+        for h in lex.cues.phrases.all_hits(self.toks, starters=cue_starters):
             kinds[h.first] = kinds.get(h.first, frozenset()) | {h.payload.kind}
             self.cue_end[(h.first, h.payload.kind)] = h.last
         self.boundary = [t.norm in _PUNCT_BOUNDARY or "boundary" in kinds.get(i, ()) for i, t in enumerate(self.toks)]
@@ -909,9 +917,10 @@ def _negation(s: _Sent, h: Hit) -> int | None:
             if any(s.has(q, "quantifier") for q in range(k, min(k + 4, h.first))):
                 return k
             return None
-    # wide scope across clause boundaries: negation + quantifier earlier in the sentence
-    for k in range(h.first - 1, -1, -1):
-        if s.has(k, "negation") and any(s.has(q, "quantifier") for q in range(k, min(k + 4, h.first))):
+    # wide scope across clause boundaries: negation + quantifier earlier in the sentence (only
+    # the tokens with a cue are visited, nearest first)
+    for k in sorted((k for k, kinds in s.kinds.items() if k < h.first and "negation" in kinds), reverse=True):
+        if any(s.has(q, "quantifier") for q in range(k, min(k + 4, h.first))):
             return k
     return None
 
@@ -1454,13 +1463,17 @@ def events(doc: Document) -> Document:
         return doc
     scored = eventscore.scored_types(lang)
     where: dict[tuple[int, str], list[EventActor]] = {}  # where each protest or attack may happen
+    # the document's words are looked up in the indexes once, not sentence by sentence
+    forms = token_forms(doc)
+    starters = lex.index.starters(forms)
+    cue_starters = lex.cues.phrases.starters(forms)
     for view in sentence_views(doc):
         if not view.tokens or doc.zone_at(view.sent.start) != "body" or doc.zone_at(view.sent.end - 1) != "body":
             continue
-        hits = lex.index.all_hits(view.tokens)
+        hits = lex.index.all_hits(view.tokens, starters=starters)
         if not hits:
             continue
-        s = _Sent(doc, view, lex, hits)
+        s = _Sent(doc, view, lex, hits, cue_starters)
         if not s.triggers:
             continue
         heads = [h for h in s.triggers if h.payload.type in _COMPLEMENT_TAKERS]

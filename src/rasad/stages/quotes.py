@@ -102,6 +102,11 @@ def sentence_views(doc: Document) -> list[SentenceView]:
     return doc.derived("sentence_views", (doc.sentences, doc.tokens, doc.mentions), lambda: _views(doc))
 
 
+def token_forms(doc: Document) -> set[str]:
+    """The distinct token forms of the document (a phrase index looks each up once per document)."""
+    return doc.derived("token_forms", (doc.tokens,), lambda: set(map(_TOK_NORM, doc.tokens)))
+
+
 def _views(doc: Document) -> list[SentenceView]:
     tok_starts = list(map(_TOK_START, doc.tokens))
     mention_starts = [m.start for m in doc.mentions]
@@ -165,8 +170,10 @@ def quotes(doc: Document) -> Document:
     text = doc.text
     # every quote needs a cue or an "according to": a sentence with no word that starts one
     # is passed over without a scan (most are)
-    norms = set(map(_TOK_NORM, doc.tokens))
-    starters = c.cues.starters(norms) | c.according.starters(norms)
+    norms = token_forms(doc)
+    cue_starters = c.cues.starters(norms)
+    according_starters = c.according.starters(norms)
+    starters = cue_starters | according_starters
     if not starters:
         doc.quotes = out
         return doc
@@ -176,7 +183,7 @@ def quotes(doc: Document) -> Document:
         if doc.zone_at(view.sent.start) != "body":
             continue
         toks = view.tokens
-        cue_hits = c.cues.scan(toks)
+        cue_hits = c.cues.scan(toks, starters=cue_starters)
         covered: list[tuple[int, int]] = []
         for qa, qb in _direct_spans(text, view.sent, c.marks):
             qi, qj = view.tok_index(qa), view.tok_index(qb - 1)
@@ -209,7 +216,7 @@ def quotes(doc: Document) -> Document:
             if q and not any(a < q.end and q.start < b for a, b in covered):
                 out.append(q)
                 covered.append((q.start, q.end))
-        for h in c.according.scan(toks):
+        for h in c.according.scan(toks, starters=according_starters):
             if any(a <= toks[h.first].start < b for a, b in covered):
                 continue
             q = _according(doc, view, h.first, h.last, h.payload)

@@ -211,6 +211,15 @@ class Lexicon:
             if key:
                 keys.setdefault(key, []).append(entry)
         self.size = len(keys)
+        # the first words of each leader's name -> the leaders named so (a king is named by
+        # his first name after his title: الملك سلمان)
+        self.leader_prefixes: dict[str, list[Entry]] = {}
+        for key, entries in keys.items():
+            words = key.split()
+            for e in entries:
+                if e.kind == "leader" and e.source == "leaders":
+                    for n in range(1, len(words)):
+                        self.leader_prefixes.setdefault(" ".join(words[:n]), []).append(e)
         auto = ahocorasick.Automaton()
         dropped: dict[str, list[Entry]] = {}
         if self.article and self.article_prefixes:

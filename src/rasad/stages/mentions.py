@@ -93,6 +93,7 @@ class _Rules:
         self.particle_prefixes = tuple(p for p in self.particles if p.endswith("-"))
         self.titles = frozenset(n(w) for w in name.get("titles", []))
         self.office_modifiers = frozenset(n(w) for w in name.get("office_modifiers", []))
+        self.first_name_offices = frozenset(n(w) for w in name.get("first_name_offices", []))
         self.family_suffixes = tuple(n(w) for w in name.get("family_suffixes", [])) or ("",)
         self.office_links = frozenset(n(w) for w in name.get("office_links", []))
         self.possessive = tuple(n(w) for w in r.get("possessive", []))
@@ -554,6 +555,12 @@ class _Finder:
                 continue
             name = self.norm[a:b]
             pid = kb.person_id(name)
+            leader = self.leader_by_first_name(u, name)
+            if leader is not None:  # الملك سلمان: the one leader whose name begins so
+                pid = leader.actor or pid
+                in_office = bool(self.published) and any(x <= self.published <= y for x, y in leader.dates)
+                self.actors.setdefault(pid, Actor(pid, {self.lang: leader.surface}, leader.country,
+                                                  "GOV" if in_office else "ELI", "person"))
             if pid not in self.actors:
                 self.actors[pid] = Actor(pid, {self.lang: self.original(a, b)}, u.country, u.sector, "person")
             person = _Unit(a, b, "person")
@@ -568,6 +575,14 @@ class _Finder:
             out = [u for u in out if u.rule.endswith("apposition") or u.kind != "person"
                    or not any(a < u.end and u.start < b for a, b in learned)]
         return sorted(out, key=lambda u: u.start)
+
+    def leader_by_first_name(self, u: _Unit, name: str) -> kb.Entry | None:
+        """The leader a title with no country names by first name (الملك سلمان), when exactly
+        one leader's name begins with it (actors_rules.yaml name.first_name_offices)."""
+        if u.country is not None or self.norm[u.start:u.end] not in self.r.first_name_offices:
+            return None
+        found = {e.actor: e for e in self.lex.leader_prefixes.get(name, ())}
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def closed(self, u: _Unit) -> bool:
         """Can a name follow this office? Not an indefinite noun in construct (وزير حقوق ...)."""

@@ -259,6 +259,8 @@ def _countries(ev) -> tuple:
         ("ar", "وقُتل ثلاثة جنود عراقيين في الموصل أمس.", "ASSAULT", None, "IRQ"),
         # two triggers of one act pool their sides, never the same words as both
         ("ar", "وكان 23 من أفراد الجيش المصري قُتلوا الجمعة في هجوم في سيناء.", "ASSAULT", None, "EGY"),
+        # a pronoun glued to the verb is its object: the actor after the verb is the subject
+        ("ar", "ويعاني المدنيون الذين يحاصرهم الجيش السوري منذ أشهر من نقص الغذاء.", "COERCE", "SYR", None),
         # two offices of two states side by side: subject and object
         ("ar", "التقى الرئيس المصري نظيره الفرنسي في باريس أمس.", "CONSULT", "EGY", "FRA"),
     ],

@@ -740,6 +740,11 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
         return source, target
 
     # active verb, or a phrase headed by one
+    if lang == "ar" and rule.pos == "verb" and right and right[0].first - h.last - 1 <= _SUBJECT_GAP \
+            and _enclitic(s, h):
+        # a pronoun glued to the verb is its object, so the actor after it is the subject
+        # (المدنيون الذين يحاصرهم التنظيم، قتلهم الجيش): the target is what the pronoun stands for
+        return right[0], _left_group(s, h.first, _SUBJECT_GAP)
     if _vowelled_passive(s, h):  # وقُتل ثلاثة جنود، الجنود الذين أُصيبوا: the subject undergoes it
         subj = _subject(s, h.first, right, lang)
         return (subj, None) if rule.type in _SELF_MOVING else (agent, subj)

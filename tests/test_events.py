@@ -261,6 +261,8 @@ def _countries(ev) -> tuple:
         ("ar", "وكان 23 من أفراد الجيش المصري قُتلوا الجمعة في هجوم في سيناء.", "ASSAULT", None, "EGY"),
         # a pronoun glued to the verb is its object: the actor after the verb is the subject
         ("ar", "ويعاني المدنيون الذين يحاصرهم الجيش السوري منذ أشهر من نقص الغذاء.", "COERCE", "SYR", None),
+        # a definite noun no table knows before the verb is its subject: the actor after is the object
+        ("ar", "وأكد الوزير أن المنظمة تدعم الحكومة اليمنية في جهودها.", "SUPPORT", None, "YEM"),
         # two offices of two states side by side: subject and object
         ("ar", "التقى الرئيس المصري نظيره الفرنسي في باريس أمس.", "CONSULT", "EGY", "FRA"),
     ],

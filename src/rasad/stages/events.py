@@ -879,7 +879,7 @@ def _subject(s: _Sent, i: int, right: list[_Group], lang: str) -> _Group | None:
     left = _left_group(s, i, _SUBJECT_GAP)
     if left is not None:
         return left
-    if lang == "ar" and right:
+    if lang == "ar" and right and not _noun_subject_before(s, i):
         g = right[0]
         if g.first - i - 1 <= _SUBJECT_GAP:
             return g
@@ -890,6 +890,20 @@ def _subject(s: _Sent, i: int, right: list[_Group], lang: str) -> _Group | None:
                 return None
             return g
     return None
+
+
+def _noun_subject_before(s: _Sent, i: int) -> bool:
+    """A definite noun no table knows right before the verb is its subject (SVO: المملكة تدعم
+    اليمن), so the actor after the verb is its object, not its subject."""
+    if i == 0 or s.boundary[i - 1] or s.kinds.get(i - 1):
+        return False
+    prefix = _definiteness(s.doc.lang or "ar")[0]
+    tok = s.toks[i - 1]
+    if not prefix or not tok.norm.startswith(prefix) or len(tok.norm) < len(prefix) + 3:
+        return False
+    if any(g.first <= i - 1 <= g.last for g in s.groups):
+        return False
+    return not any(t.start <= tok.start < t.end for t in _sentence_times(s))
 
 
 def _agent_group(s: _Sent, i: int) -> _Group | None:

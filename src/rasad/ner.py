@@ -385,17 +385,21 @@ def propagate(
             for seq, kind in found[j]:
                 by_kind = votes.setdefault(seq, {})
                 by_kind[kind] = by_kind.get(kind, 0) + 1
-        firsts = {seq[0] for seq in votes}
-        if not any(t in firsts or (t[1:] in firsts and t.startswith(singles)) for t in toks):
-            continue
+        # where each word stands in this sentence (and, kept behind a one-letter proclitic,
+        # where a one-word name would)
+        at: dict[str, list[int]] = {}
+        behind: dict[str, list[int]] = {}
+        for a, t in enumerate(toks):
+            at.setdefault(t, []).append(a)
+            if len(t) > 4 and t.startswith(singles):
+                behind.setdefault(t[1:], []).append(a)
         for seq, by_kind in sorted(votes.items(), key=lambda v: -len(v[0])):
-            kind = max(by_kind, key=lambda k: (by_kind[k], k))
             n = len(seq)
-            for a in range(len(toks) - n + 1):
-                cand = tuple(toks[a : a + n])
-                if cand != seq and n == 1 and len(toks[a]) > 4 and toks[a].startswith(singles):
-                    cand = (toks[a][1:],)
-                if cand == seq and all(x == "O" for x in out[i][a : a + n]):
+            starts = at.get(seq[0], []) + (behind.get(seq[0], []) if n == 1 else [])
+            kind = ""
+            for a in starts:
+                if (n == 1 or tuple(toks[a : a + n]) == seq) and all(x == "O" for x in out[i][a : a + n]):
+                    kind = kind or max(by_kind, key=lambda k: (by_kind[k], k))
                     out[i][a : a + n] = ["B-" + kind] + ["I-" + kind] * (n - 1)
     return out
 

@@ -389,10 +389,10 @@ def propagate(
         # where a one-word name would)
         at: dict[str, list[int]] = {}
         behind: dict[str, list[int]] = {}
-        for a, t in enumerate(toks):
-            at.setdefault(t, []).append(a)
-            if len(t) > 4 and t.startswith(singles):
-                behind.setdefault(t[1:], []).append(a)
+        for a, w in enumerate(toks):
+            at.setdefault(w, []).append(a)
+            if len(w) > 4 and w.startswith(singles):
+                behind.setdefault(w[1:], []).append(a)
         for seq, by_kind in sorted(votes.items(), key=lambda v: -len(v[0])):
             n = len(seq)
             starts = at.get(seq[0], []) + (behind.get(seq[0], []) if n == 1 else [])

@@ -501,6 +501,8 @@ def _joins(doc: Document, prev: Mention, m: Mention) -> bool:
     a, b = doc.actors.get(prev.actor or ""), doc.actors.get(m.actor or "")
     if a and b and a.country and b.country and a.country != b.country:
         return False  # two offices of two states: subject and object (التقى الرئيس المصري نظيره الفرنسي)
+    if prev.kind == "group" and m.kind == "agent" and doc.lang == "en":
+        return True  # Hezbollah fighters, Taliban gunmen: the group's members are the group
     return prev.kind in ("agent", "organisation", "role") or m.kind == "person"
 
 

@@ -177,6 +177,11 @@ _COUNTEREXAMPLE_CEILING = {"ar": 0.02, "en": 0.01}
         ("ar", "لقي 28 راكبا مصرعهم أمس في حادث اصطدام قطارين قرب الإسكندرية.", "ASSAULT", False),
         ("en", "At least 28 passengers were killed when two trains collided near Alexandria on Friday.", "ASSAULT", False),
         ("en", "A car bomb killed five people in Baghdad on Friday, officials said.", "ASSAULT", True),
+        # a politician, a party or the press attacks in words: ACCUSE, not ASSAULT
+        ("en", "The Conservatives attacked Labour's record on immigration on Monday.", "ASSAULT", False),
+        ("en", "The Conservatives attacked Labour's record on immigration on Monday.", "ACCUSE", True),
+        ("en", "He attacked the government over its record on immigration.", "ASSAULT", False),
+        ("en", "Gunmen attacked an army checkpoint in Borno state on Monday.", "ASSAULT", True),
         # the threat a country seeks to end is a topic, not a threat made
         ("ar", "وتسعى إسرائيل إلى القضاء على التهديد الذي تمثله الأنفاق.", "THREATEN", False),
         # a named past event, a trial, a stopped act: a topic, not a report

@@ -84,6 +84,7 @@ NEGATED_INTENT = "engine.reject.negated-intention"
 INTENT = "engine.intent"
 ULTIMATUM = "engine.ultimatum"
 OBLIGATION = "engine.request.obligation"
+VERBAL_ATTACK = "engine.accuse.verbal-attack"
 # an act announced for the future, planned or offered on a condition (will give, would meet if)
 # is not the act (PLOVER manual 2.0, 3.1 and 3.4): a cooperative act or a concession is an AGREE
 # (CAMEO 03: intent to cooperate, 035: intent to yield — release, ease sanctions, pull back), a
@@ -1450,6 +1451,22 @@ def _actor_country(doc: Document, actor: str | None) -> str | None:
 
 
 @functools.cache
+def _verbal_attack(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The attack rules whose attack is in words when a political actor makes it, and the
+    sectors that make it so (event_frames.yaml ``verbal_attack``)."""
+    v = (read_yaml(lang, "event_frames.yaml") or {}).get("verbal_attack") or {}
+    return frozenset(v.get("rules") or ()), frozenset(v.get("sectors") or ())
+
+
+def _is_political(doc: Document, side: EventActor | None, sectors: frozenset[str]) -> bool:
+    """A named person, or an actor of one of ``sectors`` (a party, a parliament, the press)."""
+    if side is None:
+        return False
+    a = doc.actors.get(side.actor or "")
+    return (a is not None and a.kind == "person") or (side.sector or (a.sector if a else None)) in sectors
+
+
+@functools.cache
 def _implicit_sides(lang: str) -> dict[str, tuple[str, ...]]:
     """The sides that take the country of the act, per type."""
     frames = read_yaml(lang, "event_frames.yaml") or {}
@@ -1667,6 +1684,14 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
     if source is None and target is None and not (
             rule.actorless == "always" or (rule.actorless == "casualties" and _casualties(s))):
         return None  # no political actor in sight: a drought "threatens" crops, a team "attacks"
+    verbal_rules, political = _verbal_attack(doc.lang or "ar")
+    if typ == "ASSAULT" and rule.id in verbal_rules and not _counts_casualties(s) and (
+            _is_political(doc, source, political)
+            or (source is None and _is_political(doc, target, political | {"GOV"}))):
+        # Tories attack Labour's plans, the president attacked the press, (he) attacked the
+        # government's record: a person, a party, a parliament or the press attacks, or is
+        # attacked by no one named, in words (CAMEO 111, criticize)
+        typ, rule_id, cameo_code = "ACCUSE", f"{VERBAL_ATTACK}<{rule.id}", "111"
     if typ == "ASSAULT" and source is None and any("accident" in k for k in s.kinds.values()):
         return None  # killed in a train crash, a fire, a flood: deaths with no attacker are no attack
     if source is None and target is None:

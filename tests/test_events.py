@@ -268,6 +268,8 @@ def _countries(ev) -> tuple:
         ("ar", "ويعاني المدنيون الذين يحاصرهم الجيش السوري منذ أشهر من نقص الغذاء.", "COERCE", "SYR", None),
         # a definite noun no table knows before the verb is its subject: the actor after is the object
         ("ar", "وأكد الوزير أن المنظمة تدعم الحكومة اليمنية في جهودها.", "SUPPORT", None, "YEM"),
+        # a noun rule's verb in the passive with no agent: the subject is the target
+        ("en", "Iraqi troops were attacked near the border on Monday.", "ASSAULT", None, "IRQ"),
         # a group's members are the group (Hezbollah fighters)
         ("en", "Hezbollah fighters attacked an Israeli army post near the border on Monday.", "ASSAULT", "LBN", "ISR"),
         # two offices of two states side by side: subject and object

@@ -720,8 +720,9 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
     if frame == "undergo":
         subj = _subject(s, verb_first, right if verb_first == h.first else _right_groups(s, verb_first), lang)
         return agent, subj
-    if frame == "noun" and agent is not None and not _nominal(s, h) and _passive(s, h):
-        return agent, _left_group(s, h.first, _SUBJECT_GAP)  # a noun rule's verb form: X was attacked by Y
+    if frame == "noun" and not _nominal(s, h) and _passive(s, h):
+        # a noun rule's verb form in the passive: X was attacked (by Y)
+        return agent, _left_group(s, h.first, _SUBJECT_GAP)
     if frame == "noun":
         target = None
         for g in right:

@@ -451,7 +451,8 @@ class _Finder:
                     continue
                 possessive = g.rstrip(" ") in r.possessive and g.endswith(" ")
                 if u.kind in _AGENTS and u.country is None and (
-                        (_spaces(g) and (p.dem or p.cty)) or (possessive and p.kind in ("country", "capital"))):
+                        (_spaces(g) and (p.dem or p.cty or p.kind == "capital"))  # Baghdad police
+                        or (possessive and p.kind in ("country", "capital"))):
                     u.start, u.phrase_start, u.country = p.start, p.start, country
                     u.rule = "en.modifier+agent"
                     out.pop()

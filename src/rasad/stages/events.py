@@ -37,7 +37,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .. import ontology, places
 from ..doc import Document, Event, EventActor, Location, Mention, Sentence, Token
@@ -149,6 +149,12 @@ class Lexicon:
     genitive: frozenset[str] = frozenset()  # of: the assassination of a leader of X
     content_target: bool = False  # event_frames.yaml: a threat's, demand's … content names its target
     between_anchors: bool = False  # event_frames.yaml: a noun with two sides after "between" is an event
+    # event_frames.yaml implicit_country: the sides of a type that take the country of the act
+    implicit_sides: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    located_sectors: frozenset[str] = frozenset()  # event_frames.yaml: agents placed by the act
+    # event_frames.yaml verbal_attack: attack rules that are in words when these sectors attack
+    verbal_rules: frozenset[str] = frozenset()
+    verbal_sectors: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,7 +333,12 @@ def lexicon(lang: str) -> Lexicon:
                    {k: frozenset(v) for k, v in firsts.items()}, morph,
                    word_set(frames.get("coordinators") or ()), word_set(frames.get("comitative") or ()),
                    word_set(frames.get("genitive") or ()), bool(frames.get("content_target")),
-                   bool(frames.get("between_anchors")))
+                   bool(frames.get("between_anchors")),
+                   {str(t): tuple(str(x) for x in v if x in ("source", "target"))
+                    for t, v in (frames.get("implicit_country") or {}).items()},
+                   frozenset(str(x) for x in frames.get("located_sectors") or ()),
+                   frozenset((frames.get("verbal_attack") or {}).get("rules") or ()),
+                   frozenset((frames.get("verbal_attack") or {}).get("sectors") or ()))
 
 
 _GENERATED_CONFIDENCE = 0.55
@@ -1402,7 +1413,7 @@ def _implicit_place(s: _Sent, ev: Event) -> list[EventActor]:
     no state (event_frames.yaml ``implicit_country``): the place named next to the trigger
     first, then the countries the sentence names after the trigger (where the act's object and
     place stand), then those before it."""
-    if ev.type not in _implicit_sides(s.doc.lang or "ar"):
+    if ev.type not in s.lex.implicit_sides:
         return []
     near = [g for g in s.groups if g.location and ev.location and g.mentions[0].text == ev.location.name]
     at = s.view.tok_index(ev.trigger.start)
@@ -1425,7 +1436,7 @@ def _implicit_country(events: list[Event], where: dict[tuple[int, str], list[Eve
     named as its target is on that country (CAMEO codes an unnamed side by its location)."""
     if not where:
         return events
-    sides = _implicit_sides(doc.lang or "ar")
+    sides = lexicon(doc.lang or "ar").implicit_sides
     out = []
     for ev in events:
         cands = where.get((ev.trigger.start, ev.type)) or []
@@ -1451,28 +1462,12 @@ def _actor_country(doc: Document, actor: str | None) -> str | None:
     return a.country if a else None
 
 
-@functools.cache
-def _verbal_attack(lang: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The attack rules whose attack is in words when a political actor makes it, and the
-    sectors that make it so (event_frames.yaml ``verbal_attack``)."""
-    v = (read_yaml(lang, "event_frames.yaml") or {}).get("verbal_attack") or {}
-    return frozenset(v.get("rules") or ()), frozenset(v.get("sectors") or ())
-
-
 def _is_political(doc: Document, side: EventActor | None, sectors: frozenset[str]) -> bool:
     """A named person, or an actor of one of ``sectors`` (a party, a parliament, the press)."""
     if side is None:
         return False
     a = doc.actors.get(side.actor or "")
     return (a is not None and a.kind == "person") or (side.sector or (a.sector if a else None)) in sectors
-
-
-@functools.cache
-def _implicit_sides(lang: str) -> dict[str, tuple[str, ...]]:
-    """The sides that take the country of the act, per type."""
-    frames = read_yaml(lang, "event_frames.yaml") or {}
-    return {str(t): tuple(str(x) for x in v if x in ("source", "target"))
-            for t, v in (frames.get("implicit_country") or {}).items()}
 
 
 def _codes(rule_type: str, cameo: str | None) -> tuple[str | None, float | None, int | None]:
@@ -1540,7 +1535,7 @@ def _located_agents(events: list[Event], doc: Document) -> list[Event]:
     parliament) is that of the country the act happens in, when the place is known
     (event_frames.yaml ``located_sectors``): police arresting protesters in Nairobi are Kenya's;
     else that of the speaker who tells of it (Kenya's president said the government would …)."""
-    sectors = _located_sectors(doc.lang or "ar")
+    sectors = lexicon(doc.lang or "ar").located_sectors
     out = []
     for ev in events:
         where = ev.location.country if ev.location else None
@@ -1553,11 +1548,6 @@ def _located_agents(events: list[Event], doc: Document) -> list[Event]:
                 ev = replace(ev, source=src, target=tgt)
         out.append(ev)
     return out
-
-
-@functools.cache
-def _located_sectors(lang: str) -> frozenset[str]:
-    return frozenset(str(x) for x in (read_yaml(lang, "event_frames.yaml") or {}).get("located_sectors") or ())
 
 
 # what a speaker does by speaking: the speaker of an indirect quote is its source
@@ -1685,8 +1675,8 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
     if source is None and target is None and not (
             rule.actorless == "always" or (rule.actorless == "casualties" and _casualties(s))):
         return None  # no political actor in sight: a drought "threatens" crops, a team "attacks"
-    verbal_rules, political = _verbal_attack(doc.lang or "ar")
-    if typ == "ASSAULT" and rule.id in verbal_rules and not _counts_casualties(s) and (
+    political = s.lex.verbal_sectors
+    if typ == "ASSAULT" and rule.id in s.lex.verbal_rules and not _counts_casualties(s) and (
             _is_political(doc, source, political)
             or (source is None and _is_political(doc, target, political | {"GOV"}))):
         # Tories attack Labour's plans, the president attacked the press, (he) attacked the

@@ -118,8 +118,7 @@ class _Rules:
         self.located_except = frozenset(n(w) for w in located.get("except_heads", []))
         self.generic_offices = frozenset(n(w) for w in r.get("coref", {}).get("generic", []))
         # particles compared as written, diacritics off (آبي, a name, is not أبي)
-        self.particles_raw = frozenset(w for p in name.get("particles", [])
-                                       for w in (p, p.replace("\u0623", "\u0627").replace("\u0625", "\u0627")))
+        self.particles_raw = frozenset(name.get("particles", []))
 
 
 @functools.cache
@@ -929,19 +928,12 @@ class _Finder:
                   and " " not in self.norm[u.start:u.end]]
         if not single:
             return
-        full: dict[str, str] = {}
-        ambiguous: set[str] = set()
-        for u in units:
-            name = self.norm[u.start:u.end]
-            if u.kind == "person" and u.actor and " " in name:
-                for key in self.person_keys(name)[1:]:
-                    if full.setdefault(key, u.actor) != u.actor:
-                        ambiguous.add(key)
+        full = self.person_keys_of([u for u in units if " " in self.norm[u.start:u.end]])
         remap: dict[str, str] = {}
         for u in single:
-            name = self.norm[u.start:u.end]
-            if u.actor and name in full and name not in ambiguous and full[name] != u.actor:
-                remap[u.actor] = full[name]
+            pid = full.get(self.norm[u.start:u.end], ("", 0))[0]
+            if u.actor and pid and pid != u.actor:
+                remap[u.actor] = pid
                 u.kind, u.rule = "coref", f"{self.lang}.coref.surname"
         if remap:
             for u in units:
@@ -967,7 +959,9 @@ class _Finder:
             out.append(u)
         return out
 
-    def surname_coref(self, units: list[_Unit]) -> list[_Unit]:
+    def person_keys_of(self, units: list[_Unit]) -> dict[str, tuple[str, int]]:
+        """Each person's name and family name -> (actor, where first named); a key two people
+        share names neither."""
         people: dict[str, tuple[str, int]] = {}
         ambiguous: set[str] = set()
         for u in units:
@@ -977,7 +971,10 @@ class _Finder:
                 if key in people and people[key][0] != u.actor:
                     ambiguous.add(key)
                 people.setdefault(key, (u.actor, u.start))
-        keys = {k: v for k, v in people.items() if k not in ambiguous}
+        return {k: v for k, v in people.items() if k not in ambiguous}
+
+    def surname_coref(self, units: list[_Unit]) -> list[_Unit]:
+        keys = self.person_keys_of(units)
         if not keys:
             return units
         auto = ahocorasick.Automaton()

@@ -354,3 +354,28 @@ def test_a_ceasefire_called_for_is_no_shooting():
     doc = rasad.analyze(text, lang="ar", published="2024-03-17")
     assert not [e for e in doc.events if e.rule.startswith("ar.assault.itlaq")]
     assert any(e.type == "REQUEST" for e in doc.events)
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "Iraqi troops attacked a base near the border on Monday."),
+    ("en", "US and allied forces attacked the town on Monday."),
+])
+def test_a_side_found_by_the_place_never_takes_the_words_of_the_other_side(lang, text):
+    ev = [e for e in _events(text, lang) if e.type == "ASSAULT"]
+    assert ev and ev[0].source is not None and ev[0].target is not None
+    src, tgt = ev[0].source, ev[0].target
+    assert tgt.country == src.country  # the country where it happens, as before ...
+    assert tgt.start is None and tgt.text == ""  # ... but not the attackers' own words
+
+
+def test_an_agent_takes_a_country_before_it_only_across_a_conjunction():
+    # "إدانة السعودية للهجوم على السفارة": the embassy is not Saudi Arabia's for being near it
+    ev = [e for e in _events("وجاءت إدانة السعودية للهجوم على السفارة أمس.", "ar") if e.type == "ACCUSE"]
+    assert ev and ev[0].source is not None and ev[0].source.country == "SAU"
+    assert ev[0].target is None or ev[0].target.start != ev[0].source.start
+
+
+def test_a_generic_effort_launched_is_no_appeal():
+    # "launched a mediation effort": the mediation is the act (CAMEO 020 "launch … effort" dropped)
+    types = _types("Qatar's emir launched a mediation effort on Saturday between the Emirates and Saudi Arabia.", "en")
+    assert "CONSULT" in types and "REQUEST" not in types

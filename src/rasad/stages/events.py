@@ -579,7 +579,9 @@ def _actor(doc: Document, g: _Group | None, s: _Sent | None = None) -> EventActo
     if country is None and s is not None and m.kind == "agent":
         # "US and allied forces": the country named just before the coordination
         prev = next((p for p in reversed(s.groups) if p.last < g.first), None)
-        if prev is not None and g.first - prev.last <= 3 and prev.mentions[-1].kind == "country":
+        if prev is not None and g.first - prev.last <= 3 and prev.mentions[-1].kind == "country" and (
+                any(s.has(k, "coord") for k in range(prev.last + 1, g.first))
+                or (s.lex.coordinators and _glued(s, g, s.lex.coordinators))):
             pa = doc.actors.get(prev.mentions[-1].actor or "")
             if pa is not None and pa.country:
                 country, start = pa.country, prev.mentions[-1].start
@@ -1445,8 +1447,15 @@ def _implicit_country(events: list[Event], where: dict[tuple[int, str], list[Eve
             cur: EventActor | None = getattr(ev, side)
             if cur is not None and (cur.country is not None or _actor_country(doc, cur.actor)):
                 continue
-            # the crowd, the citizens: their words stay, the country is the place's
-            new[side] = cands[0] if cur is None else replace(cur, country=cands[0].country)
+            if cur is not None:
+                # the crowd, the citizens: their words stay, the country is the place's
+                new[side] = replace(cur, country=cands[0].country)
+                continue
+            # never the words of the other side (Iraqi troops attacked a base: the troops are
+            # not also what they attacked): then the country alone
+            other = new.get("source", ev.source) if side == "target" else ev.target
+            cand = cands[0]
+            new[side] = EventActor(actor=None, text="", country=cand.country) if _overlap(cand, other) else cand
         if new:
             ev = replace(ev, source=new.get("source", ev.source), target=new.get("target", ev.target))
         out.append(ev)
@@ -1726,6 +1735,11 @@ def _dedupe(events: list[Event]) -> list[Event]:
 
 def _same_words(a: EventActor | None, b: EventActor | None) -> bool:
     return a is not None and b is not None and a.start is not None and (a.start, a.end) == (b.start, b.end)
+
+
+def _overlap(a: EventActor | None, b: EventActor | None) -> bool:
+    return a is not None and b is not None and a.start is not None and b.start is not None \
+        and a.end is not None and b.end is not None and a.start < b.end and b.start < a.end
 
 
 def _score(e: Event) -> tuple[int, float]:

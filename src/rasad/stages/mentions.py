@@ -119,6 +119,12 @@ class _Rules:
         self.generic_offices = frozenset(n(w) for w in r.get("coref", {}).get("generic", []))
         # particles compared as written, diacritics off (آبي, a name, is not أبي)
         self.particles_raw = frozenset(name.get("particles", []))
+        self.org_heads = {n(k): v or None for k, v in (name.get("org_heads") or {}).items()}
+        self.org_heads_lower = frozenset(n(w) for w in name.get("org_heads_lower", []))
+        self.org_links = frozenset(n(w) for w in name.get("org_links", []))
+        self.org_head_re = re.compile(r"\b(?:" + "|".join(
+            re.escape(h) for h in sorted(self.org_heads, key=len, reverse=True)) + r")\b") \
+            if self.org_heads else None
 
 
 @functools.cache
@@ -527,6 +533,80 @@ class _Finder:
                         continue
             out.append(u)
         return out
+
+    def unknown_orgs_en(self, units: list[_Unit]) -> list[_Unit]:
+        """The <Name> Front, the Movement for <Name>, the <Name> movement: an organisation no
+        table knows, by its head word (actors_rules.yaml name.org_heads)."""
+        r, norm = self.r, self.norm
+        if r.org_head_re is None:
+            return units
+        soft = bytearray(len(norm) + 1)
+        for u in units:
+            soft[u.start:u.end] = b"\x01" * (u.end - u.start)
+        # a bare agent or group noun may be a word of the name (the Ogoni People, Army)
+        for u in units:
+            if u.kind in ("gnoun", "agent", "role") and not u.country:
+                soft[u.start:u.end] = b"\x00" * (u.end - u.start)
+        found: list[_Unit] = []
+        for m in r.org_head_re.finditer(norm):
+            a, b = m.span()
+            if soft[a] or any(o.start <= a < o.end for o in found):
+                continue
+            raw = self.original(a, b)
+            capital = raw[:1].isupper()
+            if not capital and m.group() not in r.org_heads_lower:
+                continue
+            words = self.name_words_back(a, soft)
+            start, end = (words[0][0] if words else a), b
+            # <Head> for / of (the) <Name>: the Movement for the Survival of the Ogoni People
+            k, country = b, None
+            while capital:
+                j, link = self.next_word(k)
+                if link not in r.org_links:
+                    break
+                j2, w2 = self.next_word(j)
+                if w2 in r.definite:
+                    j = j2
+                nxt = next((u for u in units if u.start == j + 1), None)
+                if nxt is not None and nxt.kind == "country" and not words:
+                    end, country = nxt.end, nxt.country  # the Communist Party of Nepal
+                    break
+                more = self.en_words(j + 1, soft) if norm.startswith(" ", j) else []
+                if not more:
+                    break
+                end = k = more[-1][1]
+            if not words and end == b:
+                continue
+            if not capital and (not words or self.starts_sentence(words[0][0])):
+                continue  # "Rebel movement leaders": a sentence's first word is capitalised anyway
+            # a demonym or a country right before it: the Lithuanian Homeland Union
+            prev = next((u for u in units if u.end < start and _spaces(self.gap(u.end, start))
+                         and u.kind in ("demonym", "country") and not u.plural), None)
+            if prev is not None:
+                start, country = prev.start, country or prev.country or (prev.dem.country if prev.dem else None)
+            oid = "org:" + norm[start:end]
+            org = _Unit(start, end, "organisation")
+            org.actor, org.country, org.sector = oid, country, r.org_heads.get(m.group())
+            org.rule = f"{self.lang}.org.named"
+            self.actors.setdefault(oid, Actor(oid, {self.lang: self.original(start, end)}, country,
+                                              org.sector, "organisation"))
+            soft[start:end] = b"\x01" * (end - start)
+            found.append(org)
+        if not found:
+            return units
+        out = [u for u in units if not any(o.start <= u.start and u.end <= o.end for o in found)]
+        return sorted(out + found, key=lambda u: u.start)
+
+    def next_word(self, pos: int) -> tuple[int, str]:
+        """The word starting after the spaces at ``pos``: (its end, the word), or (pos, "")."""
+        m = _LATIN_WORD.match(self.norm, pos + 1) if self.norm.startswith(" ", pos) else None
+        return (m.end(), m.group()) if m else (pos, "")
+
+    def starts_sentence(self, pos: int) -> bool:
+        i = pos
+        while i > 0 and self.norm[i - 1] == " ":
+            i -= 1
+        return i == 0 or self.norm[i - 1] in ".!?\n\"'“(:"
 
     # -- 3. people learned from context --------------------------------------------------------
     def people(self, units: list[_Unit]) -> list[_Unit]:
@@ -1027,6 +1107,7 @@ class _Finder:
         else:
             units = self.compose_en(units)
             units = self.unknown_groups_en(units)
+            units = self.unknown_orgs_en(units)
         units = [u for u in units if (u.kind in _EMITTED or u.kind == "gnoun")
                  and not (u.kind == "demonym" and not u.plural)]
         units = self.people(units)

@@ -296,7 +296,7 @@ def test_arguments_by_syntax(lang, text, etype, source, target):
         # the same in Arabic, with the future prefix glued on (ستفرض، ستهاجم، سيتظاهر)
         ("ar", "قالت مصر إنها ستفرض عقوبات على إسرائيل.", "THREATEN", "SANCTION"),
         ("ar", "ستهاجم إسرائيل لبنان.", "THREATEN", "ASSAULT"),
-        ("ar", "سيتظاهر الطلاب غدا أمام البرلمان في بيروت.", "THREATEN", "PROTEST"),
+        ("ar", "سيتظاهر آلاف الطلاب غدا أمام البرلمان في بيروت.", "THREATEN", "PROTEST"),
         ("ar", "قالت مصر إنها ستقدم مساعدات إلى السودان.", "AGREE", "AID"),
         # what happens "if" is a condition, not anybody's threat
         ("en", "If Iran attacks Israel, the region will burn.", None, "THREATEN"),
@@ -379,3 +379,17 @@ def test_a_generic_effort_launched_is_no_appeal():
     # "launched a mediation effort": the mediation is the act (CAMEO 020 "launch … effort" dropped)
     types = _types("Qatar's emir launched a mediation effort on Saturday between the Emirates and Saudi Arabia.", "en")
     assert "CONSULT" in types and "REQUEST" not in types
+
+
+def test_a_verbal_noun_with_its_doer_after_it_and_its_object_marked_by_lam():
+    # اعتقال X لـ Y: X arrests Y (the actor after the noun is otherwise the one arrested)
+    ev = [e for e in _events("وجاء اعتقال الشرطة التركية لعشرات المتظاهرين أمس.", "ar") if e.type == "COERCE"]
+    assert ev and ev[0].source is not None and ev[0].source.country == "TUR"
+    assert ev[0].target is not None and ev[0].target.country != "TUR"
+    ev = [e for e in _events("وأعلن الجيش أمس اعتقال زعيم المعارضة.", "ar") if e.type == "COERCE"]
+    assert ev and ev[0].target is not None and ev[0].target.text.endswith("المعارضة")
+
+
+def test_an_unknown_noun_after_the_verb_is_its_subject_not_the_actor_after_it():
+    ev = [e for e in _events("وأدانت المنظمة اعتقال الشرطة التركية لعشرات الصحفيين.", "ar") if e.type == "ACCUSE"]
+    assert ev and ev[0].source is None and ev[0].target is not None and ev[0].target.country == "TUR"

@@ -137,6 +137,15 @@ class Cue:
 
 
 @dataclass(frozen=True, slots=True)
+class ObjectLam:
+    """event_frames.yaml object_lam: what marks the object of a verbal noun whose doer follows it."""
+
+    glued: tuple[str, ...] = ()  # before an actor glued to it or a crowd count
+    article: tuple[str, ...] = ()  # with the article: an object by itself
+    exceptions: frozenset[str] = frozenset()  # words that only look so (لدى، لكن)
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
     index: PhraseIndex
     rules: tuple[Rule, ...]
@@ -155,6 +164,8 @@ class Lexicon:
     # event_frames.yaml verbal_attack: attack rules that are in words when these sectors attack
     verbal_rules: frozenset[str] = frozenset()
     verbal_sectors: frozenset[str] = frozenset()
+    # event_frames.yaml object_lam: a verbal noun + an actor + لـ X: the actor does it to X
+    object_lam: ObjectLam = field(default_factory=lambda: ObjectLam())
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +329,7 @@ def lexicon(lang: str) -> Lexicon:
         idx.add_all(frames["obligation"], r)
         firsts[r.id] = {normalize_str(str(f).split()[0]) for f in frames["obligation"]}
     conj = _norms(fut.get("conjunctions"))
+    lam = frames.get("object_lam") or {}
     cues = CueWords(lang, conj)
     for key, kind in _CUE_KEYS.items():
         cues.add(data.get(key), kind)
@@ -338,7 +350,9 @@ def lexicon(lang: str) -> Lexicon:
                     for t, v in (frames.get("implicit_country") or {}).items()},
                    frozenset(str(x) for x in frames.get("located_sectors") or ()),
                    frozenset((frames.get("verbal_attack") or {}).get("rules") or ()),
-                   frozenset((frames.get("verbal_attack") or {}).get("sectors") or ()))
+                   frozenset((frames.get("verbal_attack") or {}).get("sectors") or ()),
+                   ObjectLam(_norms(lam.get("glued")), _norms(lam.get("article")),
+                             word_set(lam.get("except") or ())))
 
 
 _GENERATED_CONFIDENCE = 0.55
@@ -737,6 +751,9 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
         # a noun rule's verb form in the passive: X was attacked (by Y)
         return agent, _left_group(s, h.first, _SUBJECT_GAP)
     if frame == "noun":
+        doer = _genitive_doer(s, h, right)
+        if doer is not None:
+            return doer
         target = None
         for g in right:
             gap = g.first - h.last - 1
@@ -797,6 +814,30 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
     if target is None and rule.type in _CONTENT_TARGET and s.lex.content_target:
         target = _content_target(s, h, subj)
     return subj, target
+
+
+def _genitive_doer(s: _Sent, h: Hit, right: list[_Group]) -> tuple[_Group, _Group | None] | None:
+    """A verbal noun, an actor right after it, then a word with لـ glued: the actor does the
+    act and لـ marks what it is done to (اعتقال الشرطة للمتظاهرين، إدانة السعودية للهجوم): the
+    (source, target), or None when the sentence is not built so (event_frames.yaml object_lam)."""
+    lam = s.lex.object_lam
+    if not lam.glued or not right or right[0].first != h.last + 1 or not _nominal(s, h):
+        return None
+    doer = right[0]
+    k = doer.last + 1
+    if k >= len(s.toks) or s.toks[k].norm in lam.exceptions:
+        return None
+    norm = s.toks[k].norm
+    nxt = right[1] if len(right) > 1 else None
+    at_k = nxt if nxt is not None and nxt.first == k else None
+    if any(norm.startswith(p) and len(norm) > len(p) + 1 for p in lam.article):
+        return doer, at_k  # للمتظاهرين، للهجوم (an act, no actor: no target)
+    if any(norm.startswith(p) and len(norm) > len(p) + 1 for p in lam.glued):
+        if at_k is not None:
+            return doer, at_k  # لإسرائيل
+        if s.has(k, "crowd"):  # لعشرات المتظاهرين
+            return doer, nxt if nxt is not None and nxt.first == k + 1 else None
+    return None
 
 
 # what a threat, demand, refusal or protest is about names its target (threatened to shell X,
@@ -898,7 +939,9 @@ def _subject(s: _Sent, i: int, right: list[_Group], lang: str) -> _Group | None:
         return left
     if lang == "ar" and right and not _noun_subject_before(s, i):
         g = right[0]
-        if g.first - i - 1 <= _SUBJECT_GAP:
+        # a definite noun no table knows right after the verb is its subject (VSO: أدانت المنظمة
+        # اعتقال الصحفيين): the actor after it is not
+        if g.first - i - 1 <= _SUBJECT_GAP and not (g.first > i + 1 and _unknown_noun(s, i + 1)):
             return g
     # a verb whose subject stands further back in its clause (أعربت الحكومة … في 5 يناير عن رغبتها)
     for g in reversed(s.groups):
@@ -912,13 +955,22 @@ def _subject(s: _Sent, i: int, right: list[_Group], lang: str) -> _Group | None:
 def _noun_subject_before(s: _Sent, i: int) -> bool:
     """A definite noun no table knows right before the verb is its subject (SVO: المملكة تدعم
     اليمن), so the actor after the verb is its object, not its subject."""
-    if i == 0 or s.boundary[i - 1] or s.kinds.get(i - 1):
+    return i > 0 and not s.boundary[i - 1] and _unknown_noun(s, i - 1)
+
+
+_NOUN_KINDS = frozenset({"crowd", "victim"})
+
+
+def _unknown_noun(s: _Sent, k: int) -> bool:
+    """Whether token ``k`` is a definite noun no table knows: no actor, no cue (a crowd word
+    aside: الطلاب، المتظاهرون), no date."""
+    if k >= len(s.toks) or s.boundary[k] or (s.kinds.get(k) or _NOUN_KINDS) - _NOUN_KINDS:
         return False
     prefix = _definiteness(s.doc.lang or "ar")[0]
-    tok = s.toks[i - 1]
+    tok = s.toks[k]
     if not prefix or not tok.norm.startswith(prefix) or len(tok.norm) < len(prefix) + 3:
         return False
-    if any(g.first <= i - 1 <= g.last for g in s.groups):
+    if any(g.first <= k <= g.last for g in s.groups):
         return False
     return not any(t.start <= tok.start < t.end for t in _sentence_times(s))
 
@@ -1666,6 +1718,12 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
                             country=a.country if a else None, sector=a.sector if a else None)
     if typ in _MATERIAL and modality in ("hypothetical", "intended"):
         return None  # an attack that may come, a protest planned: nothing has happened yet
+    if source is None and crowd is not None:
+        # "تظاهر آلاف" names no political actor: the crowd itself is the source, of the
+        # nationality said next to it (آلاف الإيرانيين، متظاهرون أفغان)
+        c0, c1 = toks[crowd].start, toks[crowd].end
+        source = EventActor(actor=None, text=doc.text[c0:c1], start=c0, end=c1,
+                            country=_crowd_nationality(s, crowd))
     if source is None and (rule_id.startswith(INTENT) or rule.frame == "obliged"):
         return None  # a promise, a threat or a demand is somebody's
     if source is not None and target is not None and source.actor == target.actor:
@@ -1673,12 +1731,6 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
     if source is None and typ in _demonym_types(doc.lang or "ar"):
         # الطائرات الإسرائيلية أطلقت، ضربة جوية أميركية: the attacker's nationality on its weapon
         source = _demonym_source(s, h)
-    if source is None and crowd is not None:
-        # "تظاهر آلاف" names no political actor: the crowd itself is the source, of the
-        # nationality said next to it (آلاف الإيرانيين، متظاهرون أفغان)
-        c0, c1 = toks[crowd].start, toks[crowd].end
-        source = EventActor(actor=None, text=doc.text[c0:c1], start=c0, end=c1,
-                            country=_crowd_nationality(s, crowd))
     if rule.needs_country and not ((source is not None and source.country) or (target is not None and target.country)):
         return None  # a generated rule's verb is coded only between states' actors
     if source is None and target is None and not (

@@ -164,6 +164,8 @@ class Lexicon:
     # event_frames.yaml verbal_attack: attack rules that are in words when these sectors attack
     verbal_rules: frozenset[str] = frozenset()
     verbal_sectors: frozenset[str] = frozenset()
+    recipient_from: frozenset[str] = frozenset()  # event_frames.yaml recipient: received X from Y
+    recipient_except: frozenset[str] = frozenset()  # ... but for these types (hosting: CONSULT)
     # event_frames.yaml object_lam: a verbal noun + an actor + لـ X: the actor does it to X
     object_lam: ObjectLam = field(default_factory=lambda: ObjectLam())
 
@@ -236,6 +238,7 @@ def _phrase(text: str) -> tuple[str, ...]:
 _CUE_KEYS = {
     "negation": "negation", "intention": "intention", "hypothetical": "hypothetical",
     "reported": "reported", "undergo": "undergo", "demand_complement": "demand", "refusal": "refusal",
+    "belief": "belief",
 }
 _FRAME_KEYS = {
     "location_preps": "location", "agent_preps": "agent", "between": "between",
@@ -335,6 +338,7 @@ def lexicon(lang: str) -> Lexicon:
         cues.add(data.get(key), kind)
     for key, kind in _FRAME_KEYS.items():
         cues.add(frames.get(key), kind)
+    cues.add((frames.get("recipient") or {}).get("verbs"), "recipient")
     for kind in eventscore.CUE_KINDS:  # the scorer's words before a trigger (eventscore.py)
         cues.add((frames.get("scorer") or {}).get(kind), kind)
     morph = Morphology(normalize_str(str(fut.get("prefix") or "")), _norms(fut.get("present")), conj,
@@ -351,6 +355,8 @@ def lexicon(lang: str) -> Lexicon:
                    frozenset(str(x) for x in frames.get("located_sectors") or ()),
                    frozenset((frames.get("verbal_attack") or {}).get("rules") or ()),
                    frozenset((frames.get("verbal_attack") or {}).get("sectors") or ()),
+                   word_set((frames.get("recipient") or {}).get("from") or ()),
+                   frozenset((frames.get("recipient") or {}).get("except_types") or ()),
                    ObjectLam(_norms(lam.get("glued")), _norms(lam.get("article")),
                              word_set(lam.get("except") or ())))
 
@@ -653,6 +659,11 @@ _SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 
 def _arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Group | None]:
     source, target = _frame_arguments(s, h, rule)
+    if s.has(h.first, "recipient") and source is not None and source.last < h.first \
+            and rule.type not in s.lex.recipient_except:
+        # X received aid / threats / an invitation from Y: Y gives, X receives
+        giver = next((g for g in _right_groups(s, h.last) if _preceded_by(s, g, s.lex.recipient_from, 2)), None)
+        return giver, source
     if rule.type == "ASSAULT" and source is not None and source.first in s.victims():
         # قتل خمسة جنود، ten soldiers killed in …: the counted are the victims, whoever killed them
         agent = _agent_group(s, h.last)
@@ -1699,6 +1710,8 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
         modality = "reported"
     else:
         modality = "asserted"
+    if modality in ("hypothetical", "intended") and _between(s, clause0, h.first, "belief"):
+        return None  # "confident the chancellor would meet his rules": a belief, no one's act or promise
     cameo_code = rule.cameo if typ == rule.type else None
     intent = _INTENT.get(typ) if modality == "intended" or conditional else None
     if neg is None and intent and not question and not _nominal(s, h):

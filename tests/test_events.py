@@ -393,3 +393,30 @@ def test_a_verbal_noun_with_its_doer_after_it_and_its_object_marked_by_lam():
 def test_an_unknown_noun_after_the_verb_is_its_subject_not_the_actor_after_it():
     ev = [e for e in _events("وأدانت المنظمة اعتقال الشرطة التركية لعشرات الصحفيين.", "ar") if e.type == "ACCUSE"]
     assert ev and ev[0].source is None and ev[0].target is not None and ev[0].target.country == "TUR"
+
+
+@pytest.mark.parametrize(("lang", "text", "etype", "source", "target"), [
+    # قد + a feminine past verb is "has done", not "may do"
+    ("ar", "وكانت الولايات المتحدة قد تعهدت بدعم كوريا الجنوبية.", "AGREE", "USA", "KOR"),
+    # the relative pronoun's antecedent is the verb's subject, the noun after it its object
+    ("ar", "قال مسؤول إن الرئيس الأمريكي، الذي كان قد زار الرياض، التقى الملك سلمان.", "CONSULT", "USA", "SAU"),
+    ("en", "The Iranian president, who visited Moscow last week, met the Russian foreign minister.", "CONSULT", "IRN", "RUS"),
+    # what a subject receives from another is the other's act
+    ("en", "Georgian demonstrators received weapons from the Russian government.", "AID", "RUS", "GEO"),
+])
+def test_arguments_of_past_relative_and_receiving_verbs(lang, text, etype, source, target):
+    ev = [e for e in _events(text, lang) if e.type == etype]
+    assert ev, [(e.type, e.rule) for e in _events(text, lang)]
+    assert any(e.source is not None and e.source.country == source and e.target is not None
+               and e.target.country == target for e in ev), [(e.source, e.target) for e in ev]
+
+
+@pytest.mark.parametrize(("lang", "text", "absent"), [
+    ("ar", "أطلقت كوريا الشمالية أمس أربعة صواريخ باليستية باتجاه بحر اليابان.", "ASSAULT"),  # a test
+    ("ar", "انفجر الصاروخ في الجو بعد إطلاقه مباشرة أمس.", "ASSAULT"),
+    ("ar", "هاجم الرئيس الأمريكي أمس وسائل الإعلام.", "ASSAULT"),  # in words: ACCUSE
+    ("en", "He said he was confident the chancellor would meet his fiscal rules.", "AGREE"),
+    ("en", "The Tories attacked Labour's six new pledges as vacuous.", "AGREE"),
+])
+def test_no_event_of_the_type(lang, text, absent):
+    assert absent not in _types(text, lang)

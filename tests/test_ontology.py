@@ -284,3 +284,41 @@ def test_lexicons_hold_no_seed_phrases(shared):
         copied = {" ".join(words[i:i + 5]) for i in range(len(words) - 4)
                   if " ".join(words[i:i + 5]) in body}
         assert not copied, copied
+
+
+def _strict_yaml_loader():
+    """A YAML loader that refuses a key given twice in one mapping (the second silently wins)."""
+    import yaml
+
+    class Strict(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            assert key not in seen, f"line {key_node.start_mark.line + 1}: {key!r} given twice"
+            seen.add(key)
+        return loader.construct_mapping(node, deep)
+
+    Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    return Strict
+
+
+def test_language_yaml_has_no_repeated_keys_and_no_words_read_as_booleans():
+    # "counterexamples:" twice drops the first list; an unquoted on / no / false in a word list
+    # is read as a boolean and never matches
+    import yaml
+
+    loader = _strict_yaml_loader()
+    root = ROOT / "src" / "rasad" / "lang"
+    for path in sorted(root.rglob("*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (SafeLoader)
+        stack = [data]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, dict):
+                stack.extend(x.values())
+            elif isinstance(x, list):
+                assert not any(isinstance(v, bool) for v in x), f"{path.name}: a boolean in a word list {x[:8]}"
+                stack.extend(x)

@@ -183,6 +183,7 @@ class Morphology:
     progressive: tuple[str, ...] = ()  # endings of a verb form an auxiliary makes progressive (is refusing)
     past_endings: tuple[str, ...] = ()  # endings no present form with a bare present prefix has (تظاهروا)
     passive_vowel: str = ""  # on a past verb's first letter: passive (قُتل)
+    past_feminine: str = ""  # the feminine past ending (تعهدت): a past verb, whatever its first letter
 
 
 def _rule(d: dict, lang: str) -> Rule:
@@ -344,7 +345,8 @@ def lexicon(lang: str) -> Lexicon:
     morph = Morphology(normalize_str(str(fut.get("prefix") or "")), _norms(fut.get("present")), conj,
                        _norms(frames.get("noun_proclitics")), _norms(fut.get("imperfect")),
                        bool(frames.get("noun_rules_are_nominal")), _norms(frames.get("progressive_endings")),
-                       _norms(fut.get("past_endings")), str(frames.get("passive_vowel") or ""))
+                       _norms(fut.get("past_endings")), str(frames.get("passive_vowel") or ""),
+                       normalize_str(str(fut.get("past_feminine") or "")))
     return Lexicon(idx, tuple(rules), word_set(frames.get("location_clitics") or ()), cues,
                    {k: frozenset(v) for k, v in firsts.items()}, morph,
                    word_set(frames.get("coordinators") or ()), word_set(frames.get("comitative") or ()),
@@ -563,7 +565,9 @@ def _left_group(s: _Sent, i: int, max_gap: int, reach_boundary: bool = False) ->
         k -= 1
     if k >= 1 and s.toks[k].norm in (",", "،"):
         j = k - 1
-        while j >= 0 and k - j <= 14 and s.toks[j].norm not in (",", "،") and not s.boundary[j]:
+        # (a relative clause between the commas belongs to it: X، الذي زار …، التقى)
+        while j >= 0 and k - j <= 14 and s.toks[j].norm not in (",", "،") \
+                and (not s.boundary[j] or s.has(j, "relative")):
             j -= 1
         if j >= 1 and s.toks[j].norm in (",", "،") and j < k - 1:
             g = _left_group(s, j, 1)
@@ -797,7 +801,7 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
     if passive and agent is not None:
         # passive: "X was attacked by Y"
         return agent, _left_group(s, h.first, _SUBJECT_GAP)
-    subj = _subject(s, h.first, right, lang)
+    subj = _antecedent(s, h) or _subject(s, h.first, right, lang)
     target = _prep_object(s, h, rule)  # fired at X: the preposition ending the trigger takes X
     base = subj.last if subj is not None and subj.first > h.last else h.last
     objects = [g for g in right if g is not subj and (subj is None or g.first > subj.last)]
@@ -1233,8 +1237,27 @@ def _future(s: _Sent, h: Hit) -> bool:
     if h.first > 0 and (s.has(h.first - 1, "may") or s.has(h.first - 1, "subjunctive")):
         if morph.past_endings and norm.endswith(morph.past_endings) and not _imperfect(s, h):
             return False  # قد تظاهروا: "have protested" (a present plural ends otherwise)
+        if _past_feminine(s, h, norm):
+            return False  # قد تعهدت، بعد أن توصلت: "has pledged" (تعهد is the rule's past form)
         return norm.startswith(morph.present) or any(norm.startswith(c) and norm[len(c):].startswith(morph.present)
                                                    for c in morph.conj)
+    return False
+
+
+def _past_feminine(s: _Sent, h: Hit, norm: str) -> bool:
+    """A past verb of the feminine (تعهدت، نشرت، توصلت) that begins with a present prefix's
+    letter: the rule lists it without its last letter too (تعهد), where a present form has no
+    such twin (تشن: no تش)."""
+    ending = s.lex.morph.past_feminine
+    if not ending:
+        return False
+    firsts = s.lex.firsts.get(h.payload.id, frozenset())
+    for c in ("",) + s.lex.morph.conj:
+        if c and not norm.startswith(c):
+            continue
+        word = norm[len(c):]
+        if word.endswith(ending) and len(word) > len(ending) + 2 and word[:-len(ending)] in firsts:
+            return True
     return False
 
 
@@ -1253,6 +1276,19 @@ def _conditional(s: _Sent, lo: int, hi: int) -> bool:
 def _question(s: _Sent) -> bool:
     """The sentence asks (هل …؟): what it asks about is not asserted."""
     return any("question" in k for k in s.kinds.values())
+
+
+def _antecedent(s: _Sent, h: Hit) -> _Group | None:
+    """The actor a relative pronoun right before the verb stands for, its subject (ماكماستر،
+    الذي يزور كابول: not Kabul); two words may stand between them (الذي طالما انتقد، الذي كان قد زار)."""
+    k = next((k for k in range(h.first - 1, max(0, h.first - 4), -1)
+              if s.has(k, "relative") or s.boundary[k] or any(g.first <= k <= g.last for g in s.groups)), None)
+    if k is None or k < 1 or not s.has(k, "relative"):
+        return None
+    j = k - 1
+    if j > 0 and s.toks[j].norm in (",", "،"):
+        j -= 1
+    return next((g for g in s.groups if g.last == j and not g.location), None)
 
 
 def _relative(s: _Sent, h: Hit) -> bool:

@@ -379,3 +379,21 @@ def test_a_name_before_an_office_needs_a_reporting_verb():
     assert doc.actors[found(doc, "سامر الحلبي")[0].actor].country == "JOR"
     doc = analyze("التقى سامر الحلبي وزير الخارجية الأردني في عمان", "ar")
     assert not found(doc, "سامر الحلبي") or doc.actors[found(doc, "سامر الحلبي")[0].actor].country != "JOR"
+
+
+def test_a_pronoun_opening_a_sentence_is_the_person_named_before_unless_the_title_says_otherwise():
+    doc = analyze("Finance minister Ann Smith attacked the plan. She urged the bank to act.", "en")
+    she = [m for m in doc.mentions if m.text == "She"]
+    assert she and she[0].actor == "person:ann smith" and she[0].rule == "en.coref.pronoun"
+    doc = analyze("Mr John Smith attacked the plan. She urged the bank to act.", "en")
+    assert not [m for m in doc.mentions if m.text == "She"]
+    doc = analyze("The bank raised rates. He urged the government to act.", "en")  # nobody named
+    assert not [m for m in doc.mentions if m.text == "He"]
+
+
+def test_a_story_of_one_countrys_parties_gives_its_government_and_police_that_country():
+    doc = analyze("Labour and the Tories clashed over tax. The chancellor criticised the police.", "en")
+    by_text = {m.text: m.actor for m in doc.mentions}
+    assert by_text.get("chancellor") == "GBR.GOV" and by_text.get("police") == "GBR.COP"
+    doc = analyze("The chancellor criticised the police.", "en")  # no party: no country guessed
+    assert {m.text: m.actor for m in doc.mentions}.get("police") == "COP"

@@ -164,6 +164,8 @@ class Lexicon:
     # event_frames.yaml verbal_attack: attack rules that are in words when these sectors attack
     verbal_rules: frozenset[str] = frozenset()
     verbal_sectors: frozenset[str] = frozenset()
+    verbal_targets: frozenset[str] = frozenset()  # ... or attacked so by a side not armed
+    armed_sectors: frozenset[str] = frozenset()
     recipient_from: frozenset[str] = frozenset()  # event_frames.yaml recipient: received X from Y
     recipient_except: frozenset[str] = frozenset()  # ... but for these types (hosting: CONSULT)
     # event_frames.yaml object_lam: a verbal noun + an actor + لـ X: the actor does it to X
@@ -357,6 +359,8 @@ def lexicon(lang: str) -> Lexicon:
                    frozenset(str(x) for x in frames.get("located_sectors") or ()),
                    frozenset((frames.get("verbal_attack") or {}).get("rules") or ()),
                    frozenset((frames.get("verbal_attack") or {}).get("sectors") or ()),
+                   frozenset((frames.get("verbal_attack") or {}).get("targets") or ()),
+                   frozenset((frames.get("verbal_attack") or {}).get("armed") or ()),
                    word_set((frames.get("recipient") or {}).get("from") or ()),
                    frozenset((frames.get("recipient") or {}).get("except_types") or ()),
                    ObjectLam(_norms(lam.get("glued")), _norms(lam.get("article")),
@@ -1570,12 +1574,18 @@ def _actor_country(doc: Document, actor: str | None) -> str | None:
     return a.country if a else None
 
 
-def _is_political(doc: Document, side: EventActor | None, sectors: frozenset[str]) -> bool:
-    """A named person, or an actor of one of ``sectors`` (a party, a parliament, the press)."""
+def _is_political(doc: Document, side: EventActor | None, sectors: frozenset[str], people: bool = True) -> bool:
+    """A named person (with ``people``), or an actor of one of ``sectors`` (a party, a parliament,
+    the press)."""
     if side is None:
         return False
     a = doc.actors.get(side.actor or "")
-    return (a is not None and a.kind == "person") or (side.sector or (a.sector if a else None)) in sectors
+    return (people and a is not None and a.kind == "person") or _side_sector(doc, side) in sectors
+
+
+def _side_sector(doc: Document, side: EventActor) -> str | None:
+    a = doc.actors.get(side.actor or "")
+    return side.sector or (a.sector if a else None)
 
 
 def _codes(rule_type: str, cameo: str | None) -> tuple[str | None, float | None, int | None]:
@@ -1788,10 +1798,13 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
     political = s.lex.verbal_sectors
     if typ == "ASSAULT" and rule.id in s.lex.verbal_rules and not _counts_casualties(s) and (
             _is_political(doc, source, political)
-            or (source is None and _is_political(doc, target, political | {"GOV"}))):
+            or (source is None and _is_political(doc, target, political | {"GOV"}))
+            or (source is not None and _side_sector(doc, source) not in s.lex.armed_sectors
+                and _is_political(doc, target, s.lex.verbal_targets, people=False))):
         # Tories attack Labour's plans, the president attacked the press, (he) attacked the
-        # government's record: a person, a party, a parliament or the press attacks, or is
-        # attacked by no one named, in words (CAMEO 111, criticize)
+        # government's record, the chancellor attacked the Conservatives: a person, a party, a
+        # parliament or the press attacks, or an unarmed side attacks a party, a parliament or the
+        # press, or a side is attacked by no one named, in words (CAMEO 111, criticize)
         typ, rule_id, cameo_code = "ACCUSE", f"{VERBAL_ATTACK}<{rule.id}", "111"
     if typ == "ASSAULT" and source is None and any("accident" in k for k in s.kinds.values()):
         return None  # killed in a train crash, a fire, a flood: deaths with no attacker are no attack

@@ -119,6 +119,15 @@ class _Rules:
         self.generic_offices = frozenset(n(w) for w in r.get("coref", {}).get("generic", []))
         # particles compared as written, diacritics off (آبي, a name, is not أبي)
         self.particles_raw = frozenset(name.get("particles", []))
+        home = r.get("home") or {}
+        self.home_party_sectors = frozenset(home.get("party_sectors") or ())
+        self.home_sectors = frozenset(home.get("sectors") or ())
+        self.home_min = int(home.get("min_mentions") or 2)
+        pron = r.get("pronouns") or {}
+        self.pronouns = {n(k): str(v) for k, v in (pron.get("words") or {}).items()}
+        self.titled = {str(w): g for g, ws in (pron.get("titles") or {}).items() for w in ws}
+        self.pronoun_re = re.compile(r"\b(?:" + "|".join(map(re.escape, self.pronouns)) + r")\b") \
+            if self.pronouns else None
         self.org_heads = {n(k): v or None for k, v in (name.get("org_heads") or {}).items()}
         self.org_heads_lower = frozenset(n(w) for w in name.get("org_heads_lower", []))
         self.org_links = frozenset(n(w) for w in name.get("org_links", []))
@@ -1079,6 +1088,46 @@ class _Finder:
             extra.append(c)
         return sorted(units + extra, key=lambda u: u.start)
 
+    def pronoun_coref(self, units: list[_Unit]) -> list[_Unit]:
+        """He / She opening a sentence is the person last named in it or the two sentences
+        before, unless the title before that name says otherwise (Mr … She) (actors_rules.yaml
+        pronouns)."""
+        r = self.r
+        if r.pronoun_re is None:
+            return units
+        doc = self.doc
+        people = [u for u in units if u.kind == "person"
+                  or (u.kind == "coref" and (u.actor or "").startswith("person:"))]
+        if not people:
+            return units
+        extra: list[_Unit] = []
+        for m in r.pronoun_re.finditer(self.norm):
+            a, b = m.span()
+            if not self.original(a, a + 1).isupper() or not self.starts_sentence(a):
+                continue
+            s0 = doc.to_text_span(a, b)[0]
+            sent = doc.sentence_at(s0)
+            if sent is None:
+                continue
+            k = doc.sentences.index(sent)
+            lo = doc.sentences[max(0, k - 2)].start
+            gender = r.pronouns[m.group()]
+            for u in reversed(people):
+                if u.end > a:
+                    continue
+                if doc.to_text_span(u.start, u.end)[0] < lo:
+                    break
+                _, title = self.prev_word(u.start)
+                told = r.titled.get(self.original(u.start - len(title) - 1, u.start - 1)) if title else None
+                if told is not None and told != gender:
+                    continue
+                c = _Unit(a, b, "coref")
+                c.actor, c.country, c.sector = u.actor, u.country, u.sector
+                c.rule = f"{self.lang}.coref.pronoun"
+                extra.append(c)
+                break
+        return sorted(units + extra, key=lambda u: u.start) if extra else units
+
     def person_keys(self, name: str) -> list[str]:
         r, art = self.r, self.lex.article or ""
         words = name.split()
@@ -1113,10 +1162,26 @@ class _Finder:
         units = self.people(units)
         self.relink(units)
         units = self.surname_coref(units)
+        units = self.pronoun_coref(units)
         if self.lang == "ar":
             units = self.agent_of_person(units)  # إدارة أوباما: before needs_country drops إدارة
         units = self.agent_coref(units)
+        self.home_country(units)
         return self.mentions(units)
+
+    def home_country(self, units: list[_Unit]) -> None:
+        """A story of one country's parties (Labour … the Tories …): its government, ministers,
+        MPs and police named with no country are that country's (actors_rules.yaml home)."""
+        r = self.r
+        if not r.home_sectors:
+            return
+        parties = [u.country for u in units if u.sector in r.home_party_sectors and u.country]
+        if len(parties) < r.home_min or len(set(parties)) != 1:
+            return
+        for u in units:
+            if u.kind in _AGENTS and u.country is None and u.actor is None and u.aff is None \
+                    and u.sector in r.home_sectors:
+                u.country = parties[0]
 
     def mentions(self, units: list[_Unit]) -> list[Mention]:
         doc = self.doc

@@ -357,6 +357,94 @@ def leader_rows(lang: str) -> list[tuple[str, str, str, str, str]]:
 
 
 def leader_surname_rows(lang: str, leader_rows: list[tuple[str, str, str, str, str]]) -> list[tuple[str, str]]:
+    """(family name, leader): the dictionary's (below) and those of the hand-made recent table
+    (recent_surname_rows), the dictionary's first where both claim a word."""
+    rows = _dictionary_surname_rows(lang, leader_rows)
+    taken = {normalize_str(w) for w, _ in rows}
+    return sorted(rows + [r for r in recent_surname_rows(lang, leader_rows) if normalize_str(r[0]) not in taken])
+
+
+def recent_surname_rows(lang: str, leader_rows: list[tuple[str, str, str, str, str]]) -> list[tuple[str, str]]:
+    """(family name, leader) for the last word of a name of actors_leaders_recent.tsv (Trump,
+    ماكرون): kept when every name ending so is the same person (the same offices: two
+    spellings), the word has 4+ letters, is the first word of no leader's name (Salman, عباس),
+    no country, demonym, agent or title word, not in actors_names_skip.tsv, in Arabic does not
+    begin with the article, and in English the news corpus never writes it in lowercase
+    (May, Rice). Arabic has no capitals: a word the news corpus mostly writes without the
+    person's other names (رئيسي: also "main") is left out too."""
+    path = LANG_DIR / lang / "actors_leaders_recent.tsv"
+    if not path.exists():
+        return []
+    recent = read_rows(path)
+    offices: dict[str, set[tuple[str, ...]]] = {}
+    for r in recent:
+        offices.setdefault(r[0], set()).add(tuple(r[1:5]))
+    names = {name for name, *_ in leader_rows} | set(offices)
+    firsts = {normalize_str(n.split()[0]) for n in names}
+    owners: dict[str, set[str]] = {}
+    for name in offices:
+        parts = name.split()
+        if len(parts) >= 2:
+            owners.setdefault(parts[-1], set()).add(name)
+    skip = {normalize_str(r[0]) for r in read_rows(LANG_DIR / lang / "actors_names_skip.tsv")}
+    skip |= _description_words(lang)
+    skip |= {normalize_str(r[0]) for r in read_rows(LANG_DIR / lang / "actors_countries.tsv")}
+    art = normalize_str("ال")
+    cands: dict[str, str] = {}
+    for w, ns in owners.items():
+        n = normalize_str(w)
+        if len({frozenset(offices[x]) for x in ns}) != 1 or len(n) < 4 or n in firsts or n in skip:
+            continue
+        if lang == "ar" and n.startswith(art):
+            continue
+        if lang == "en" and not w[:1].isupper():
+            continue
+        cands[w] = max(sorted(ns), key=len)  # the longest spelling, the same whatever the hash seed
+    if lang == "en":
+        lower = Counter(x for text in corpus_texts(lang) for x in re.findall(r"\b[a-z][a-z'-]+\b", text))
+        return sorted((w, name) for w, name in cands.items() if not lower[w.lower()])
+    # Arabic: how often the corpus writes the word right after another word of the person's names
+    others = {normalize_str(w): {normalize_str(p) for x in owners[w] for p in x.split()[:-1]} for w in cands}
+    alone: Counter[str] = Counter()
+    named: Counter[str] = Counter()
+    for text in _all_ar_texts():
+        words = normalize_str(text).split()
+        for i, x in enumerate(words):
+            if x in others:
+                alone[x] += 1
+                named[x] += i > 0 and words[i - 1] in others[x]
+    keep = []
+    for w, name in cands.items():
+        n = normalize_str(w)
+        if alone[n] >= RECENT_SURNAME_MIN and named[n] < RECENT_SURNAME_SHARE * alone[n]:
+            continue  # mostly a word of its own
+        keep.append((w, name))
+    return sorted(keep)
+
+
+RECENT_SURNAME_MIN = 5  # Arabic: a candidate family name the news corpora write this often ...
+RECENT_SURNAME_SHARE = 0.1  # ... must follow the person's other names this share of the time
+
+
+def _all_ar_texts() -> Iterator[str]:
+    """Every Arabic news text of ../shared/data (the BBC files, the jsonl corpus, the
+    SaudiNewsNet archives): the more text, the surer a word's usual sense."""
+    import zipfile
+
+    yield from corpus_texts("ar")
+    if AR_CORPUS_JSONL.exists():
+        with AR_CORPUS_JSONL.open(encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                if i >= AR_CORPUS_DOCS:
+                    yield json.loads(line).get("content") or ""
+    for z in sorted((SHARED / "corpora" / "ar" / "saudinewsnet-full").glob("*.zip")):
+        with zipfile.ZipFile(z) as zf:
+            for name in sorted(zf.namelist()):
+                for art in json.loads(zf.read(name)):
+                    yield art.get("content") or ""
+
+
+def _dictionary_surname_rows(lang: str, leader_rows: list[tuple[str, str, str, str, str]]) -> list[tuple[str, str]]:
     """(family name, leader) for the one-word aliases the English dictionary gives a leader
     (VLADIMIR_PUTIN_ +PUTIN_): news names a head of state by family name alone (Putin said).
     Kept when no other entry claims the word, it has 4+ letters, the news corpus never writes

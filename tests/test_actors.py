@@ -397,3 +397,16 @@ def test_a_story_of_one_countrys_parties_gives_its_government_and_police_that_co
     assert by_text.get("chancellor") == "GBR.GOV" and by_text.get("police") == "GBR.COP"
     doc = analyze("The chancellor criticised the police.", "en")  # no party: no country guessed
     assert {m.text: m.actor for m in doc.mentions}.get("police") == "COP"
+
+
+@pytest.mark.parametrize(("lang", "text", "surface", "published", "country", "sector"), [
+    ("en", "Donald Trump met the Iranian foreign minister.", "Donald Trump", "2025-06-01", "USA", "GOV"),
+    ("en", "Donald Trump met the Iranian foreign minister.", "Donald Trump", "2022-06-01", "USA", "ELI"),
+    ("en", "Mark Rutte visited Kyiv.", "Mark Rutte", "2020-06-01", "NLD", "GOV"),
+    ("en", "Mark Rutte visited Kyiv.", "Mark Rutte", "2025-06-01", "", "IGO"),  # NATO's head now
+    ("ar", "وقال ترامب إن بلاده لن تتراجع.", "ترامب", "2025-06-01", "USA", "GOV"),  # the family name alone
+    ("ar", "التقى الرئيس الفرنسي إيمانويل ماكرون نظيره المصري.", "إيمانويل ماكرون", "2024-01-09", "FRA", "GOV"),
+])
+def test_recent_leaders_hold_the_office_of_the_publication_day(lang, text, surface, published, country, sector):
+    a = actor_of(analyze(text, lang, published), surface)
+    assert (a.country or "") == country and a.sector == sector

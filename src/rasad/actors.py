@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ahocorasick
 
@@ -28,6 +28,12 @@ _PRIORITY = ("block", "group", "organisation", "leader", "country", "capital", "
              "marker", "gnoun", "demonym")
 _RANK = {k: i for i, k in enumerate(_PRIORITY)}
 CASE_ANY, CASE_CAPITAL, CASE_EXACT = 0, 1, 2
+OPEN_TERM = "9999-12-31"  # the end of a term still running
+
+
+def term_at(e: Entry, day: str) -> tuple[str, str, str | None, str] | None:
+    """The office a leader held on ``day`` (ISO date), or None."""
+    return next((t for t in e.terms if t[0] <= day <= t[1]), None) if day else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +51,9 @@ class Entry:
     case: int = CASE_ANY
     surface: str = ""
     dates: tuple[tuple[str, str], ...] = ()  # leader: (from, to) ISO dates, GOV in between
+    # leader: (from, to, country, sector) of each office held; dates are their (from, to)
+    terms: tuple[tuple[str, str, str | None, str], ...] = ()
+    offices: tuple[str, ...] = ()  # leader: the offices held, as actors_leaders_recent.tsv says (lower case)
     source: str = ""
     # agents.tsv flags besides needs_country and no_name: complement (وزير <portfolio>
     # <demonym>), named (صحيفة <name> <demonym>), member (مسؤول في <institution>)
@@ -290,24 +299,35 @@ class Lexicon:
                 yield key, Entry(kind, None, None, sector or None, head=norm(head),
                                  needs_country="needs_country" in fl, no_name="no_name" in fl,
                                  surface=phrase, source="agents", flags=fl)
-        leaders: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        # a name's offices from both tables (the dictionaries' and the recent hand-made one),
+        # one entry per name: Mark Rutte, prime minister of the Netherlands, then NATO's head
+        leaders: dict[str, set[tuple[str, str, str | None, str]]] = {}
+        offices: dict[str, set[str]] = {}
         for r in read_tsv(lang, "actors_leaders.tsv", 5):
-            leaders.setdefault((r[0], r[1]), []).append((r[3], r[4]))
-        for (name, iso3), dates in leaders.items():
+            leaders.setdefault(r[0], set()).add((r[3], r[4], r[1] or None, r[2] or "GOV"))
+        for r in read_tsv(lang, "actors_leaders_recent.tsv", 4):
+            to = r[4] if len(r) > 4 and r[4] else OPEN_TERM
+            leaders.setdefault(r[0], set()).add((r[3], to, r[1] or None, r[2] or "GOV"))
+            if len(r) > 5 and r[5]:
+                offices.setdefault(r[0], set()).add(r[5].lower())
+        entries: dict[str, Entry] = {}
+        for name, spans in leaders.items():
             key = norm(name)
-            yield key, Entry("leader", person_id(key), iso3, "GOV", case=_case_of(name, lang),
-                             surface=name, dates=tuple(sorted(dates)), source="leaders")
+            terms = tuple(sorted(spans))
+            last = terms[-1]
+            country = next((c for *_, c, _s in reversed(terms) if c), None)  # the head of an IGO keeps his
+            entries[name] = e = Entry("leader", person_id(key), country, last[3], case=_case_of(name, lang),
+                                      surface=name, dates=tuple((a, b) for a, b, *_ in terms),
+                                      source="leaders", terms=terms,
+                                      offices=tuple(sorted(offices.get(name, ()))))
+            yield key, e
         # a leader's family name alone (Putin said): the same person, the same terms
-        terms = {name: (iso3, dates) for (name, iso3), dates in leaders.items()}
         for r in read_tsv(lang, "actors_leader_surnames.tsv", 2):
             surname, name = r[0], r[1]
-            if name not in terms:
+            if name not in entries:
                 raise ResourceError(f"lang/{lang}/actors_leader_surnames.tsv: '{surname}' names "
-                                    f"'{name}', who is not in actors_leaders.tsv")
-            iso3, dates = terms[name]
-            yield norm(surname), Entry("leader", person_id(norm(name)), iso3, "GOV",
-                                       case=_case_of(surname, lang), surface=name,
-                                       dates=tuple(sorted(dates)), source="leader_surnames")
+                                    f"'{name}', who is not in actors_leaders.tsv or actors_leaders_recent.tsv")
+            yield norm(surname), replace(entries[name], case=_case_of(surname, lang), source="leader_surnames")
 
     # -- matching ------------------------------------------------------------------------------
     def scan(self, norm: str, original: Callable[[int, int], str]) -> list[Hit]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from dataclasses import replace
 
 import ahocorasick
 
@@ -94,6 +95,8 @@ class _Rules:
         self.titles = frozenset(n(w) for w in name.get("titles", []))
         self.office_modifiers = frozenset(n(w) for w in name.get("office_modifiers", []))
         self.first_name_offices = frozenset(n(w) for w in name.get("first_name_offices", []))
+        self.first_name_office_words = {n(k): tuple(str(w).lower() for w in v)
+                                        for k, v in (name.get("first_name_office_words") or {}).items()}
         self.family_suffixes = tuple(n(w) for w in name.get("family_suffixes", [])) or ("",)
         self.office_links = frozenset(n(w) for w in name.get("office_links", []))
         self.possessive = tuple(n(w) for w in r.get("possessive", []))
@@ -217,19 +220,16 @@ class _Finder:
         kind = e.kind
         if e.source == "leader_surnames" and self.first_name_before(h.start):
             return None  # Michelle Obama is not the president
+        country = e.country
         if kind == "leader":
-            # in office on the publication day: the government; else (before, after, or no
-            # date to tell) a person of that country's elite — a name keeps its country
-            in_office = bool(self.published) and any(a <= self.published <= b for a, b in e.dates)
             kind = "person"
             pid = e.actor or kb.person_id(normalize_str(e.surface))
-            self.actors.setdefault(pid, Actor(pid, {self.lang: e.surface}, e.country,
-                                              "GOV" if in_office else "ELI", "person"))
+            country = self.leader_actor(pid, e).country
         info = h.info or self.lex.key_info(self.norm[h.start:h.end], h.entries, h.article_clitic)
         if info is None:
             return None
         u = _Unit(h.start, h.end, kind)
-        u.actor, u.country, u.sector, u.head = e.actor, e.country, e.sector, e.head
+        u.actor, u.country, u.sector, u.head = e.actor, country, e.sector, e.head
         u.needs_country = e.needs_country
         u.role = kind == "role" and not e.no_name
         u.dem = info.demonym
@@ -241,6 +241,17 @@ class _Finder:
         u.definite = info.definite
         u.last_definite = info.last_definite
         return u
+
+    def leader_actor(self, pid: str, e: kb.Entry) -> Actor:
+        """A leader as an actor: in office on the publication day, the sector of that office
+        (GOV, MIL, an armed group's REB, an international body's IGO) in its country; else
+        (before, after, or no date to tell) a person of the elite of the country of the last
+        office — a name keeps its country."""
+        if pid not in self.actors:
+            term = kb.term_at(e, self.published)
+            self.actors[pid] = Actor(pid, {self.lang: e.surface}, term[2] if term else e.country,
+                                     term[3] if term else "ELI", "person")
+        return self.actors[pid]
 
     def first_name_before(self, pos: int) -> bool:
         """Is the word right before ``pos`` a capitalized word of a name (not a title, not a
@@ -641,15 +652,18 @@ class _Finder:
             if known is not None:  # President Putin: the office names a person already known
                 if u.kind == "role" and u.head_kind == "role":
                     u.actor = known.actor
+                held = self.actors.get(known.actor or "")
+                if (held is not None and not self.published and u.sector and u.country == held.country
+                        and a == (u.name_from or u.end) + 1):
+                    # no date to tell: the office written right before the name is held now
+                    self.actors[held.id] = replace(held, sector=u.sector)
                 continue
             name = self.norm[a:b]
             pid = kb.person_id(name)
             leader = self.leader_by_first_name(u, name)
             if leader is not None:  # الملك سلمان: the one leader whose name begins so
                 pid = leader.actor or pid
-                in_office = bool(self.published) and any(x <= self.published <= y for x, y in leader.dates)
-                self.actors.setdefault(pid, Actor(pid, {self.lang: leader.surface}, leader.country,
-                                                  "GOV" if in_office else "ELI", "person"))
+                self.leader_actor(pid, leader)
             if pid not in self.actors:
                 self.actors[pid] = Actor(pid, {self.lang: self.original(a, b)}, u.country, u.sector, "person")
             person = _Unit(a, b, "person")
@@ -670,7 +684,11 @@ class _Finder:
         one leader's name begins with it (actors_rules.yaml name.first_name_offices)."""
         if u.country is not None or self.norm[u.start:u.end] not in self.r.first_name_offices:
             return None
-        found = {e.actor: e for e in self.lex.leader_prefixes.get(name, ())}
+        # the title says the office where the table does (الملك: a king, not a crown prince of
+        # the same first name); two spellings of one name (عبد العزيز، عبدالعزيز) are one leader
+        words = self.r.first_name_office_words.get(self.norm[u.start:u.end], ())
+        found = {(e.country, e.offices) if e.offices else e.actor: e for e in self.lex.leader_prefixes.get(name, ())
+                 if not (words and e.offices) or any(w in o for w in words for o in e.offices)}
         return next(iter(found.values())) if len(found) == 1 else None
 
     def closed(self, u: _Unit) -> bool:

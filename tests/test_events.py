@@ -420,3 +420,21 @@ def test_arguments_of_past_relative_and_receiving_verbs(lang, text, etype, sourc
 ])
 def test_no_event_of_the_type(lang, text, absent):
     assert absent not in _types(text, lang)
+
+
+@pytest.mark.parametrize(("text", "etype", "source", "target"), [
+    # a masculine verb and a feminine state: the subject is a pronoun, the state the object
+    ("وحث واشنطن أمس على العودة إلى المفاوضات.", "REQUEST", None, "USA"),
+    # an actor after a preposition glued to it is no subject
+    ("ونددت المنظمة أمس بالرئيس السوري.", "ACCUSE", None, "SYR"),
+    # agreement holds where it should: a feminine verb, a feminine state
+    ("دعت مصر إسرائيل إلى وقف الهجمات.", "REQUEST", "EGY", "ISR"),
+    # ب glued to an office is no place (بوزير): the one met
+    ("التقى الرئيس المصري بوزير الخارجية الأمريكي.", "CONSULT", "EGY", "USA"),
+])
+def test_arabic_subject_by_agreement_and_prepositions(text, etype, source, target):
+    ev = [e for e in _events(text, "ar") if e.type == etype]
+    assert ev, [(e.type, e.rule) for e in _events(text, "ar")]
+    e = ev[0]
+    assert (e.source.country if e.source else None) == source
+    assert e.target is not None and e.target.country == target

@@ -186,6 +186,7 @@ class Morphology:
     past_endings: tuple[str, ...] = ()  # endings no present form with a bare present prefix has (تظاهروا)
     passive_vowel: str = ""  # on a past verb's first letter: passive (قُتل)
     past_feminine: str = ""  # the feminine past ending (تعهدت): a past verb, whatever its first letter
+    feminine: tuple[str, ...] = ()  # endings of a feminine noun (الحكومة، القوات)
 
 
 def _rule(d: dict, lang: str) -> Rule:
@@ -252,7 +253,7 @@ _FRAME_KEYS = {
     "casualty_nouns": "casualty", "consequence": "consequence", "coordinators": "coord",
     "no_object": "no_object", "complementizers": "complementizer", "denial": "denial",
     "passive_after": "passive_after", "determiners": "determiner", "ultimatum": "ultimatum",
-    "accidents": "accident",
+    "accidents": "accident", "prepositions": "prep",
 }
 
 
@@ -348,7 +349,7 @@ def lexicon(lang: str) -> Lexicon:
                        _norms(frames.get("noun_proclitics")), _norms(fut.get("imperfect")),
                        bool(frames.get("noun_rules_are_nominal")), _norms(frames.get("progressive_endings")),
                        _norms(fut.get("past_endings")), str(frames.get("passive_vowel") or ""),
-                       normalize_str(str(fut.get("past_feminine") or "")))
+                       normalize_str(str(fut.get("past_feminine") or "")), _norms(frames.get("feminine_endings")))
     return Lexicon(idx, tuple(rules), word_set(frames.get("location_clitics") or ()), cues,
                    {k: frozenset(v) for k, v in firsts.items()}, morph,
                    word_set(frames.get("coordinators") or ()), word_set(frames.get("comitative") or ()),
@@ -547,7 +548,8 @@ def _joins(doc: Document, prev: Mention, m: Mention) -> bool:
 def _prefix_location(s: _Sent, a: int) -> bool:
     """A location preposition glued to the mention's word (بالعراق: ب + العراق)."""
     m = next((m for m in s.view.mentions if s.view.tok_index(m.start) == a), None)
-    return m is not None and bool(s.location_clitics) and _glued(s, _Group(a, a, [m]), s.location_clitics)
+    return m is not None and m.kind in ("country", "capital") and bool(s.location_clitics) \
+        and _glued(s, _Group(a, a, [m]), s.location_clitics)
 
 
 def _longest(hits: list[Hit]) -> list[Hit]:
@@ -948,7 +950,8 @@ def _glued(s: _Sent, g: _Group, words: frozenset[str]) -> bool:
     """A preposition glued to the front of the mention's token (العراق in لعراق … إلي is apart)."""
     tok = s.toks[g.first]
     m = g.mentions[0]
-    lead = tok.norm[: max(0, len(tok.norm) - len(m.text))] if m.start > tok.start else ""
+    # the letters of the token before the mention (a mention of several words: its first only)
+    lead = tok.norm[: max(0, len(tok.norm) - len(normalize_str(m.text.split()[0])))] if m.start > tok.start else ""
     return bool(lead) and any(lead.endswith(w) for w in words)
 
 
@@ -959,8 +962,11 @@ def _subject(s: _Sent, i: int, right: list[_Group], lang: str) -> _Group | None:
     if lang == "ar" and right and not _noun_subject_before(s, i):
         g = right[0]
         # a definite noun no table knows right after the verb is its subject (VSO: أدانت المنظمة
-        # اعتقال الصحفيين): the actor after it is not
-        if g.first - i - 1 <= _SUBJECT_GAP and not (g.first > i + 1 and _unknown_noun(s, i + 1)):
+        # اعتقال الصحفيين): the actor after it is not; nor is an actor after a preposition
+        # (ونددت المنظمة بالرئيس، اعتذر X للشعب) or one the verb does not agree with (وحث
+        # واشنطن على: a masculine verb, a feminine state: the subject is a pronoun)
+        if g.first - i - 1 <= _SUBJECT_GAP and not (g.first > i + 1 and _unknown_noun(s, i + 1)) \
+                and not _after_preposition(s, g) and not _disagrees(s, i, g):
             return g
     # a verb whose subject stands further back in its clause (أعربت الحكومة … في 5 يناير عن رغبتها)
     for g in reversed(s.groups):
@@ -969,6 +975,49 @@ def _subject(s: _Sent, i: int, right: list[_Group], lang: str) -> _Group | None:
                 return None
             return g
     return None
+
+
+def _after_preposition(s: _Sent, g: _Group) -> bool:
+    """A preposition before the group or glued to it (على إسرائيل، بالرئيس، للشعب): no subject."""
+    return (g.first > 0 and s.has(g.first - 1, "prep")) or (
+        bool(s.lex.morph.noun_proclitics) and _glued(s, g, frozenset(s.lex.morph.noun_proclitics)))
+
+
+def _disagrees(s: _Sent, i: int, g: _Group) -> bool:
+    """A verb of the masculine (حث، يدعو) before a feminine actor: a state or a capital, or an
+    agent whose noun ends so (الحكومة، القوات): the actor is not the verb's subject."""
+    fem = s.lex.morph.feminine
+    if not fem or not _masculine_verb(s, i):
+        return False
+    m = g.mentions[0]
+    if m.kind in ("country", "capital"):
+        return True
+    if m.kind not in ("agent", "organisation"):
+        return False  # a man may be named أسامة
+    word = s.toks[g.first].norm
+    return any(word.endswith(e) for e in fem)
+
+
+def _masculine_verb(s: _Sent, i: int) -> bool:
+    """The verb at ``i`` is a singular of the masculine: a form of its rule with no feminine or
+    plural ending (حث، ندد، دعا) and no present prefix but ي (يدعو)."""
+    h = next((h for h in s.triggers if h.first == i), None)
+    if h is None or h.payload.pos != "verb" or _nominal(s, h):
+        return False
+    morph = s.lex.morph
+    norm = s.toks[i].norm
+    for c in ("",) + morph.conj:
+        if c and not norm.startswith(c):
+            continue
+        word = norm[len(c):]
+        if word not in s.lex.firsts.get(h.payload.id, frozenset()):
+            continue
+        if morph.past_feminine and word.endswith(morph.past_feminine):
+            return False
+        if morph.past_endings and word.endswith(morph.past_endings) or word.endswith(morph.feminine):
+            return False  # a plural, or a verbal noun (إدانة)
+        return not word.startswith(tuple(p for p in morph.present if p not in morph.imperfect))
+    return False
 
 
 def _noun_subject_before(s: _Sent, i: int) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import random
 import sys
 from pathlib import Path
 
@@ -33,6 +34,7 @@ TYPES = ("PROTEST", "ASSAULT")
 DEFAULT_DIR = ROOT.parent / "shared" / "data" / "eval" / "events" / "arabic-event-gsr"
 OUT = ROOT / "src" / "rasad" / "lang" / "ar" / eventscore.MODEL_FILE
 FOLDS = 5
+REPEATS = 5  # cross-validation repeated with as many fold splits: a steadier curve than one split
 SMOOTH = 2  # threshold grid steps (of 0.02) either side averaged into its F1
 ITERATIONS = 1500
 RATE = 0.5
@@ -93,25 +95,30 @@ def _prob(b: float, w: dict[str, float], f: list[str]) -> float:
 def threshold(rows: list[tuple[bool, list[list[str]]]], l2: float) -> tuple[float, float]:
     """The threshold with the best sentence-level F1 on out-of-fold scores, and that F1.
 
-    F1 is averaged over the SMOOTH grid steps either side of each threshold: on a few dozen
-    positive rows the curve is flat and jagged, and its single highest point moves with any
-    change to the lexicon; the middle of the best stretch does not."""
-    scored: list[tuple[bool, float]] = []
-    for k in range(FOLDS):
-        train = [r for i, r in enumerate(rows) if i % FOLDS != k]
-        b, w = fit(train, l2)
-        # rounded as the event's confidence is
-        scored += [(y, round(max((_prob(b, w, f) for f in evs), default=0.0), 2))
-                   for i, (y, evs) in enumerate(rows) if i % FOLDS == k]
-    pos = sum(y for y, _ in scored)
+    F1 is averaged over REPEATS fold splits and over the SMOOTH grid steps either side of each
+    threshold: on a few dozen positive rows the curve is flat and jagged, and its single highest
+    point moves with any change to the lexicon; the middle of the best stretch does not."""
     grid = [x / 100 for x in range(10, 91, 2)]
-    f1s = []
-    for t in grid:
-        tp = sum(1 for y, p in scored if y and p >= t)
-        fp = sum(1 for y, p in scored if not y and p >= t)
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / pos if pos else 0.0
-        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+    f1s = [0.0] * len(grid)
+    for rep in range(REPEATS):
+        # each repeat splits the rows into folds its own (fixed) way: the curve is their mean
+        order = list(range(len(rows)))
+        random.Random(rep).shuffle(order)
+        fold = {i: n % FOLDS for n, i in enumerate(order)}
+        scored: list[tuple[bool, float]] = []
+        for k in range(FOLDS):
+            train = [r for i, r in enumerate(rows) if fold[i] != k]
+            b, w = fit(train, l2)
+            # rounded as the event's confidence is
+            scored += [(y, round(max((_prob(b, w, f) for f in evs), default=0.0), 2))
+                       for i, (y, evs) in enumerate(rows) if fold[i] == k]
+        pos = sum(y for y, _ in scored)
+        for j, t in enumerate(grid):
+            tp = sum(1 for y, p in scored if y and p >= t)
+            fp = sum(1 for y, p in scored if not y and p >= t)
+            prec = tp / (tp + fp) if tp + fp else 0.0
+            rec = tp / pos if pos else 0.0
+            f1s[j] += (2 * prec * rec / (prec + rec) if prec + rec else 0.0) / REPEATS
     best = (0.0, 0.5, 0.0)
     for i, t in enumerate(grid):
         near = f1s[max(0, i - SMOOTH): i + SMOOTH + 1]

@@ -438,3 +438,23 @@ def test_arabic_subject_by_agreement_and_prepositions(text, etype, source, targe
     e = ev[0]
     assert (e.source.country if e.source else None) == source
     assert e.target is not None and e.target.country == target
+
+
+@pytest.mark.parametrize(("lang", "text", "etype", "source", "target"), [
+    # conjuncts of the subject are subjects, not the object
+    ("ar", "ورفضت كل من الدنمارك والسويد الانضمام إلى العملة الموحدة.", "REJECT", "DNK", None),
+    # a verbal noun's genitive is its doer (استسلام اليابان), a masculine-looking form or not
+    ("ar", "وجاء ذلك عقب استسلام اليابان أمس.", "RETREAT", "JPN", None),
+    # a name and the office after it are one person
+    ("ar", "وأعلنت استقالة مايكل فلين مستشار الأمن القومي أمس.", "RETREAT", "USA", None),
+])
+def test_conjuncts_genitives_and_appositions(lang, text, etype, source, target):
+    ev = [e for e in _events(text, lang) if e.type == etype]
+    assert ev, [(e.type, e.rule) for e in _events(text, lang)]
+    assert (ev[0].source.country if ev[0].source else None) == source
+    assert (ev[0].target.country if ev[0].target else None) == target
+
+
+def test_asked_not_to_be_named_is_no_request():
+    assert "REQUEST" not in _types("ولم يذكر المسؤول، الذي طلب عدم ذكر اسمه، أية تفاصيل.", "ar")
+    assert "REQUEST" not in _types("An official, who asked not to be named, gave no details.", "en")

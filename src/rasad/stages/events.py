@@ -187,6 +187,7 @@ class Morphology:
     passive_vowel: str = ""  # on a past verb's first letter: passive (قُتل)
     past_feminine: str = ""  # the feminine past ending (تعهدت): a past verb, whatever its first letter
     feminine: tuple[str, ...] = ()  # endings of a feminine noun (الحكومة، القوات)
+    long_vowels: str = ""  # letters of a long vowel (ا و ي): before a word's last letter, a verbal noun
 
 
 def _rule(d: dict, lang: str) -> Rule:
@@ -253,7 +254,7 @@ _FRAME_KEYS = {
     "casualty_nouns": "casualty", "consequence": "consequence", "coordinators": "coord",
     "no_object": "no_object", "complementizers": "complementizer", "denial": "denial",
     "passive_after": "passive_after", "determiners": "determiner", "ultimatum": "ultimatum",
-    "accidents": "accident", "prepositions": "prep",
+    "accidents": "accident", "prepositions": "prep", "preposition_quantifiers": "prep_quantifier",
 }
 
 
@@ -349,7 +350,8 @@ def lexicon(lang: str) -> Lexicon:
                        _norms(frames.get("noun_proclitics")), _norms(fut.get("imperfect")),
                        bool(frames.get("noun_rules_are_nominal")), _norms(frames.get("progressive_endings")),
                        _norms(fut.get("past_endings")), str(frames.get("passive_vowel") or ""),
-                       normalize_str(str(fut.get("past_feminine") or "")), _norms(frames.get("feminine_endings")))
+                       normalize_str(str(fut.get("past_feminine") or "")), _norms(frames.get("feminine_endings")),
+                       "".join(_norms(frames.get("long_vowels"))))
     return Lexicon(idx, tuple(rules), word_set(frames.get("location_clitics") or ()), cues,
                    {k: frozenset(v) for k, v in firsts.items()}, morph,
                    word_set(frames.get("coordinators") or ()), word_set(frames.get("comitative") or ()),
@@ -542,6 +544,8 @@ def _joins(doc: Document, prev: Mention, m: Mention) -> bool:
         return False  # two offices of two states: subject and object (التقى الرئيس المصري نظيره الفرنسي)
     if prev.kind == "group" and m.kind == "agent" and doc.lang == "en":
         return True  # Hezbollah fighters, Taliban gunmen: the group's members are the group
+    if prev.kind == "person" and m.kind == "agent" and a and a.country and (b is None or b.country in (None, a.country)):
+        return True  # مايكل فلين مستشار الأمن القومي: a name and the office after it, one person
     return prev.kind in ("agent", "organisation", "role") or m.kind == "person"
 
 
@@ -810,7 +814,14 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
     subj = _antecedent(s, h) or _subject(s, h.first, right, lang)
     target = _prep_object(s, h, rule)  # fired at X: the preposition ending the trigger takes X
     base = subj.last if subj is not None and subj.first > h.last else h.last
-    objects = [g for g in right if g is not subj and (subj is None or g.first > subj.last)]
+    # the subject's conjuncts are subjects too (رفضت كل من الدنمارك والسويد: not Sweden as the object)
+    co = set()
+    nxt = _conjunct_after(s, subj) if subj is not None and subj.first > h.last else None
+    while nxt is not None and id(nxt) not in co:
+        co.add(id(nxt))
+        base = nxt.last
+        nxt = _conjunct_after(s, nxt)
+    objects = [g for g in right if g is not subj and id(g) not in co and (subj is None or g.first > subj.last)]
     for g in objects if target is None else ():
         if rule.target_preps:
             if _preceded_by(s, g, rule.target_preps) or _glued(s, g, rule.target_preps) \
@@ -965,7 +976,9 @@ def _subject(s: _Sent, i: int, right: list[_Group], lang: str) -> _Group | None:
         # اعتقال الصحفيين): the actor after it is not; nor is an actor after a preposition
         # (ونددت المنظمة بالرئيس، اعتذر X للشعب) or one the verb does not agree with (وحث
         # واشنطن على: a masculine verb, a feminine state: the subject is a pronoun)
-        if g.first - i - 1 <= _SUBJECT_GAP and not (g.first > i + 1 and _unknown_noun(s, i + 1)) \
+        noun_first = g.first > i + 1 and _unknown_noun(s, i + 1) and not (
+            g.first == i + 2 and g.mentions[0].kind == "demonym")  # الناخبون الايرلنديون: one phrase
+        if g.first - i - 1 <= _SUBJECT_GAP and not noun_first \
                 and not _after_preposition(s, g) and not _disagrees(s, i, g):
             return g
     # a verb whose subject stands further back in its clause (أعربت الحكومة … في 5 يناير عن رغبتها)
@@ -979,7 +992,8 @@ def _subject(s: _Sent, i: int, right: list[_Group], lang: str) -> _Group | None:
 
 def _after_preposition(s: _Sent, g: _Group) -> bool:
     """A preposition before the group or glued to it (على إسرائيل، بالرئيس، للشعب): no subject."""
-    return (g.first > 0 and s.has(g.first - 1, "prep")) or (
+    k = g.first - 1
+    return (k >= 0 and s.has(k, "prep") and not (k > 0 and s.has(k - 1, "prep_quantifier"))) or (
         bool(s.lex.morph.noun_proclitics) and _glued(s, g, frozenset(s.lex.morph.noun_proclitics)))
 
 
@@ -996,6 +1010,9 @@ def _disagrees(s: _Sent, i: int, g: _Group) -> bool:
         return False  # a man may be named أسامة
     word = s.toks[g.first].norm
     return any(word.endswith(e) for e in fem)
+
+
+_MASDAR_MIN = 5  # letters of a word whose long vowel before the last letter makes it a verbal noun
 
 
 def _masculine_verb(s: _Sent, i: int) -> bool:
@@ -1016,6 +1033,8 @@ def _masculine_verb(s: _Sent, i: int) -> bool:
             return False
         if morph.past_endings and word.endswith(morph.past_endings) or word.endswith(morph.feminine):
             return False  # a plural, or a verbal noun (إدانة)
+        if len(word) >= _MASDAR_MIN and word[-2:-1] in morph.long_vowels:
+            return False  # the long vowel of a verbal noun (استسلام، انسحاب): its genitive is its doer
         return not word.startswith(tuple(p for p in morph.present if p not in morph.imperfect))
     return False
 

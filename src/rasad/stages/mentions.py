@@ -475,6 +475,13 @@ class _Finder:
                     out.append(u)
                     continue
                 possessive = g.rstrip(" ") in r.possessive and g.endswith(" ")
+                if not possessive and p.kind in ("country", "capital") and g.endswith(" "):
+                    # Nicaragua's Sandinista government: one capitalised word between
+                    parts = g.split(" ", 1)
+                    word = parts[1].strip() if len(parts) == 2 else ""
+                    possessive = parts[0] in r.possessive and " " not in word and bool(word) \
+                        and self.original(u.start - len(word) - 1, u.start - 1)[:1].isupper() \
+                        and self.original(u.start - len(word) - 1, u.start - 1) not in r.stops_cased
                 if u.kind in _AGENTS and u.country is None and (
                         (_spaces(g) and (p.dem or p.cty or p.kind == "capital"))  # Baghdad police
                         or (possessive and p.kind in ("country", "capital"))):
@@ -489,7 +496,11 @@ class _Finder:
             u = out[i]
             nxt = out[i + 1] if i + 1 < len(out) else None
             if (nxt is not None and u.kind in _AGENTS and u.country is None
-                    and (nxt.kind in ("country", "capital") or (nxt.kind in _AGENTS and nxt.country))):
+                    and (nxt.kind in ("country", "capital") or (nxt.kind in _AGENTS and nxt.country)
+                         or (nxt.kind == "demonym" and not nxt.plural and nxt.dem is not None))):
+                # (the inhabitants of the Syrian Golan: the nationality of the place they are of)
+                if nxt.kind == "demonym":
+                    nxt.country = nxt.dem.country if nxt.dem else None
                 words = self.gap(u.end, nxt.start).split()
                 if words and words[0] in r.of_links and (len(words) == 1 or (len(words) == 2 and words[1] in r.definite)):
                     u.end, u.country = nxt.end, nxt.country

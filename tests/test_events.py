@@ -458,3 +458,12 @@ def test_conjuncts_genitives_and_appositions(lang, text, etype, source, target):
 def test_asked_not_to_be_named_is_no_request():
     assert "REQUEST" not in _types("ولم يذكر المسؤول، الذي طلب عدم ذكر اسمه، أية تفاصيل.", "ar")
     assert "REQUEST" not in _types("An official, who asked not to be named, gave no details.", "en")
+
+
+def test_an_act_named_by_a_noun_dated_after_publication_is_planned():
+    evs = rasad.analyze("Leaders will gather for next week's European Council summit in Brussels.",
+                        lang="en", published="2005-03-01").events
+    assert [e.modality for e in evs if e.type == "CONSULT"] == ["intended"]
+    evs = rasad.analyze("Thousands of workers will join a strike called for next week in Paris.",
+                        lang="en", published="2005-03-01").events
+    assert "PROTEST" not in {e.type for e in evs if e.modality == "asserted"}

@@ -467,3 +467,8 @@ def test_an_act_named_by_a_noun_dated_after_publication_is_planned():
     evs = rasad.analyze("Thousands of workers will join a strike called for next week in Paris.",
                         lang="en", published="2005-03-01").events
     assert "PROTEST" not in {e.type for e in evs if e.modality == "asserted"}
+
+
+def test_a_condemned_act_names_its_doer_in_a_relative_clause():
+    ev = [e for e in _events("أدانت مصر الهجوم الذي شنته إسرائيل على غزة أمس.", "ar") if e.type == "ACCUSE"]
+    assert ev and ev[0].source.country == "EGY" and ev[0].target is not None and ev[0].target.country == "ISR"

@@ -882,9 +882,17 @@ def _content_target(s: _Sent, h: Hit, subj: _Group | None) -> _Group | None:
     for g in s.groups:
         if g.first <= h.last or g is subj or g.location:
             continue
-        if g.first - h.last - 1 > _CONTENT_REACH or any(
-                s.toks[k].norm in _PUNCT_BOUNDARY or (s.boundary[k] and not s.has(k, "complementizer"))
-                for k in range(h.last + 1, g.first)):
+        between = range(h.last + 1, g.first)
+        if g.first - h.last - 1 > _CONTENT_REACH:
+            return None
+        stops = [k for k in between if s.toks[k].norm in _PUNCT_BOUNDARY
+                 or (s.boundary[k] and not s.has(k, "complementizer"))]
+        if stops:
+            # a relative clause on the object names its doer (أدانت مصر الهجوم الذي شنته
+            # إسرائيل: Israel): the actor right after the relative pronoun's verb
+            rel = stops[0]
+            if len(stops) == 1 and s.has(rel, "relative") and g.first == rel + 2:
+                return g
             return None
         return g
     return None

@@ -844,7 +844,7 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
     if target is None and rule.type in _COMPLEMENT_TAKERS:
         target = _complement_subject(s, h.last + 1)
     if target is None and rule.type in _CONTENT_TARGET and s.lex.content_target:
-        target = _content_target(s, h, subj)
+        target = _content_target(s, h, subj, co)
     return subj, target
 
 
@@ -875,13 +875,13 @@ def _genitive_doer(s: _Sent, h: Hit, right: list[_Group]) -> tuple[_Group, _Grou
 # what a threat, demand, refusal or protest is about names its target (threatened to shell X,
 # demanded the release of X, protested against X's decision): the first actor in the clause after
 _CONTENT_TARGET = frozenset({"REQUEST", "REJECT", "THREATEN", "ACCUSE", "PROTEST"})
-_CONTENT_REACH = 6
+_CONTENT_REACH = 8
 
 
-def _content_target(s: _Sent, h: Hit, subj: _Group | None) -> _Group | None:
+def _content_target(s: _Sent, h: Hit, subj: _Group | None, co: set[int] | None = None) -> _Group | None:
     for g in s.groups:
-        if g.first <= h.last or g is subj or g.location:
-            continue
+        if g.first <= h.last or g is subj or g.location or (co and id(g) in co):
+            continue  # (the subject's conjuncts are subjects too)
         between = range(h.last + 1, g.first)
         if g.first - h.last - 1 > _CONTENT_REACH:
             return None

@@ -1615,9 +1615,14 @@ def _implicit_place(s: _Sent, ev: Event) -> list[EventActor]:
         return []
     near = [g for g in s.groups if g.location and ev.location and g.mentions[0].text == ev.location.name]
     at = s.view.tok_index(ev.trigger.start)
+    # a wire dateline's city (القاهرة (رويترز) -) is where the story was filed, not where it happens
+    credits = [z.start for z in s.doc.zones if z.kind == "credit"]
     after = [g for g in s.groups if g.first > at and g not in near]  # the act's object and place follow it
     out = []
-    for g in near + after + [g for g in s.groups if g not in near and g not in after]:
+    before = [g for g in s.groups if g not in near and g not in after]
+    for g in near + after + before:
+        if any(0 <= c - g.mentions[-1].end <= 2 for c in credits) or s.doc.zone_at(g.mentions[0].start) != "body":
+            continue  # (nor is the agency credited)
         country = _group_country(s.doc, g)
         if country:
             m0, m1 = g.mentions[0], g.mentions[-1]

@@ -472,3 +472,11 @@ def test_an_act_named_by_a_noun_dated_after_publication_is_planned():
 def test_a_condemned_act_names_its_doer_in_a_relative_clause():
     ev = [e for e in _events("أدانت مصر الهجوم الذي شنته إسرائيل على غزة أمس.", "ar") if e.type == "ACCUSE"]
     assert ev and ev[0].source.country == "EGY" and ev[0].target is not None and ev[0].target.country == "ISR"
+
+
+def test_the_actor_after_a_verbal_noun_of_an_act_done_oneself_does_it():
+    # أعلن X استقالة Y: Y resigns; انسحاب القوات من العراق: the forces withdraw from Iraq
+    ev = [e for e in _events("أعلن البيت الأبيض أمس استقالة مستشار الأمن القومي الأمريكي.", "ar") if e.type == "RETREAT"]
+    assert ev and ev[0].source is not None and ev[0].source.text.startswith("مستشار")
+    ev = [e for e in _events("وأعلنت الحكومة انسحاب القوات الأمريكية من العراق أمس.", "ar") if e.type == "RETREAT"]
+    assert ev and ev[0].source.country == "USA" and ev[0].target is not None and ev[0].target.country == "IRQ"

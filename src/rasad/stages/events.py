@@ -798,6 +798,10 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
             source = _subject(s, h.first, [], lang)
         return source, target
 
+    # a verbal noun of an act one does oneself (استقالة، انسحاب، استسلام) with an actor right
+    # after it: that actor does it (أعلن البيت الأبيض استقالة فلين: Flynn resigns)
+    own = right[0] if rule.type in _SELF_MOVING and right and right[0].first == h.last + 1 \
+        and _masdar_shaped(s, h.first) else None
     # active verb, or a phrase headed by one
     if lang == "ar" and rule.pos == "verb" and right and right[0].first - h.last - 1 <= _SUBJECT_GAP \
             and _enclitic(s, h):
@@ -811,7 +815,7 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
     if passive and agent is not None:
         # passive: "X was attacked by Y"
         return agent, _left_group(s, h.first, _SUBJECT_GAP)
-    subj = _antecedent(s, h) or _subject(s, h.first, right, lang)
+    subj = own or _antecedent(s, h) or _subject(s, h.first, right, lang)
     target = _prep_object(s, h, rule)  # fired at X: the preposition ending the trigger takes X
     base = subj.last if subj is not None and subj.first > h.last else h.last
     # the subject's conjuncts are subjects too (رفضت كل من الدنمارك والسويد: not Sweden as the object)
@@ -1021,6 +1025,24 @@ def _disagrees(s: _Sent, i: int, g: _Group) -> bool:
 
 
 _MASDAR_MIN = 5  # letters of a word whose long vowel before the last letter makes it a verbal noun
+
+
+def _masdar_shaped(s: _Sent, i: int) -> bool:
+    """Token ``i`` (after a conjunction) has a verbal noun's shape: a feminine ending (إدانة) or a
+    long vowel before its last letter (انسحاب); a past plural (انسحبوا) has not."""
+    morph = s.lex.morph
+    if not morph.feminine:
+        return False
+    norm = s.toks[i].norm
+    for c in ("",) + morph.conj:
+        if c and not norm.startswith(c):
+            continue
+        word = norm[len(c):]
+        if morph.past_endings and word.endswith(morph.past_endings):
+            continue
+        if word.endswith(morph.feminine) or (len(word) >= _MASDAR_MIN and word[-2:-1] in morph.long_vowels):
+            return True
+    return False
 
 
 def _masculine_verb(s: _Sent, i: int) -> bool:

@@ -27,6 +27,7 @@ Generated (each with a provenance header; tests/test_actors.py reruns this and c
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import sys
@@ -401,7 +402,7 @@ def recent_surname_rows(lang: str, leader_rows: list[tuple[str, str, str, str, s
             continue
         cands[w] = max(sorted(ns), key=len)  # the longest spelling, the same whatever the hash seed
     if lang == "en":
-        lower = Counter(x for text in corpus_texts(lang) for x in re.findall(r"\b[a-z][a-z'-]+\b", text))
+        lower = lowercase_words(lang)
         return sorted((w, name) for w, name in cands.items() if not lower[w.lower()])
     # Arabic: how often the corpus writes the word right after another word of the person's names
     others = {normalize_str(w): {normalize_str(p) for x in owners[w] for p in x.split()[:-1]} for w in cands}
@@ -420,6 +421,12 @@ def recent_surname_rows(lang: str, leader_rows: list[tuple[str, str, str, str, s
             continue  # mostly a word of its own
         keep.append((w, name))
     return sorted(keep)
+
+
+@functools.cache
+def lowercase_words(lang: str) -> Counter[str]:
+    """How often the news corpus writes each word in lower case (a name never is)."""
+    return Counter(w for text in corpus_texts(lang) for w in re.findall(r"\b[a-z][a-z'-]+\b", text))
 
 
 RECENT_SURNAME_MIN = 5  # Arabic: a candidate family name the news corpora write this often ...
@@ -474,7 +481,7 @@ def _dictionary_surname_rows(lang: str, leader_rows: list[tuple[str, str, str, s
         elif re.fullmatch(r"[A-Z][A-Z'-]{3,}", name):
             singles.append(name.title())
     close()
-    lower = Counter(w for text in corpus_texts(lang) for w in re.findall(r"\b[a-z][a-z'-]+\b", text))
+    lower = lowercase_words(lang)
     skip = {normalize_str(r[0]) for r in read_rows(LANG_DIR / lang / "actors_names_skip.tsv")}
     skip |= _description_words(lang)
     return sorted((w, next(iter(names))) for w, names in owners.items()

@@ -50,8 +50,7 @@ class Entry:
     no_name: bool = False  # an office no name follows (official Kent house)
     case: int = CASE_ANY
     surface: str = ""
-    dates: tuple[tuple[str, str], ...] = ()  # leader: (from, to) ISO dates, GOV in between
-    # leader: (from, to, country, sector) of each office held; dates are their (from, to)
+    # leader: (from, to, country, sector) of each office held, ISO dates
     terms: tuple[tuple[str, str, str | None, str], ...] = ()
     offices: tuple[str, ...] = ()  # leader: the offices held, as actors_leaders_recent.tsv says (lower case)
     source: str = ""
@@ -317,8 +316,7 @@ class Lexicon:
             last = terms[-1]
             country = next((c for *_, c, _s in reversed(terms) if c), None)  # the head of an IGO keeps his
             entries[name] = e = Entry("leader", person_id(key), country, last[3], case=_case_of(name, lang),
-                                      surface=name, dates=tuple((a, b) for a, b, *_ in terms),
-                                      source="leaders", terms=terms,
+                                      surface=name, source="leaders", terms=terms,
                                       offices=tuple(sorted(offices.get(name, ()))))
             yield key, e
         # a leader's family name alone (Putin said): the same person, the same terms

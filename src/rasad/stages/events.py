@@ -338,12 +338,14 @@ def lexicon(lang: str) -> Lexicon:
         firsts[r.id] = {normalize_str(str(f).split()[0]) for f in frames["obligation"]}
     conj = _norms(fut.get("conjunctions"))
     lam = frames.get("object_lam") or {}
+    verbal = frames.get("verbal_attack") or {}
+    recipient = frames.get("recipient") or {}
     cues = CueWords(lang, conj)
     for key, kind in _CUE_KEYS.items():
         cues.add(data.get(key), kind)
     for key, kind in _FRAME_KEYS.items():
         cues.add(frames.get(key), kind)
-    cues.add((frames.get("recipient") or {}).get("verbs"), "recipient")
+    cues.add(recipient.get("verbs"), "recipient")
     for kind in eventscore.CUE_KINDS:  # the scorer's words before a trigger (eventscore.py)
         cues.add((frames.get("scorer") or {}).get(kind), kind)
     morph = Morphology(normalize_str(str(fut.get("prefix") or "")), _norms(fut.get("present")), conj,
@@ -360,12 +362,9 @@ def lexicon(lang: str) -> Lexicon:
                    {str(t): tuple(str(x) for x in v if x in ("source", "target"))
                     for t, v in (frames.get("implicit_country") or {}).items()},
                    frozenset(str(x) for x in frames.get("located_sectors") or ()),
-                   frozenset((frames.get("verbal_attack") or {}).get("rules") or ()),
-                   frozenset((frames.get("verbal_attack") or {}).get("sectors") or ()),
-                   frozenset((frames.get("verbal_attack") or {}).get("targets") or ()),
-                   frozenset((frames.get("verbal_attack") or {}).get("armed") or ()),
-                   word_set((frames.get("recipient") or {}).get("from") or ()),
-                   frozenset((frames.get("recipient") or {}).get("except_types") or ()),
+                   frozenset(verbal.get("rules") or ()), frozenset(verbal.get("sectors") or ()),
+                   frozenset(verbal.get("targets") or ()), frozenset(verbal.get("armed") or ()),
+                   word_set(recipient.get("from") or ()), frozenset(recipient.get("except_types") or ()),
                    ObjectLam(_norms(lam.get("glued")), _norms(lam.get("article")),
                              word_set(lam.get("except") or ())))
 
@@ -1027,22 +1026,23 @@ def _disagrees(s: _Sent, i: int, g: _Group) -> bool:
 _MASDAR_MIN = 5  # letters of a word whose long vowel before the last letter makes it a verbal noun
 
 
-def _masdar_shaped(s: _Sent, i: int) -> bool:
-    """Token ``i`` (after a conjunction) has a verbal noun's shape: a feminine ending (إدانة) or a
-    long vowel before its last letter (انسحاب); a past plural (انسحبوا) has not."""
-    morph = s.lex.morph
-    if not morph.feminine:
+def _unconjoined(morph: Morphology, norm: str) -> list[str]:
+    """The word as written and without each conjunction it may begin with (وتعهدت: تعهدت)."""
+    return [norm[len(c):] for c in ("",) + morph.conj if norm.startswith(c)]
+
+
+def _noun_shaped(morph: Morphology, word: str) -> bool:
+    """A verbal noun's shape: a feminine ending (إدانة) or a long vowel before the last letter
+    (انسحاب، استسلام); a past plural (انسحبوا) has not."""
+    if morph.past_endings and word.endswith(morph.past_endings):
         return False
-    norm = s.toks[i].norm
-    for c in ("",) + morph.conj:
-        if c and not norm.startswith(c):
-            continue
-        word = norm[len(c):]
-        if morph.past_endings and word.endswith(morph.past_endings):
-            continue
-        if word.endswith(morph.feminine) or (len(word) >= _MASDAR_MIN and word[-2:-1] in morph.long_vowels):
-            return True
-    return False
+    return word.endswith(morph.feminine) or (len(word) >= _MASDAR_MIN and word[-2:-1] in morph.long_vowels)
+
+
+def _masdar_shaped(s: _Sent, i: int) -> bool:
+    """Token ``i`` (after a conjunction) has a verbal noun's shape."""
+    morph = s.lex.morph
+    return bool(morph.feminine) and any(_noun_shaped(morph, w) for w in _unconjoined(morph, s.toks[i].norm))
 
 
 def _masculine_verb(s: _Sent, i: int) -> bool:
@@ -1052,19 +1052,13 @@ def _masculine_verb(s: _Sent, i: int) -> bool:
     if h is None or h.payload.pos != "verb" or _nominal(s, h):
         return False
     morph = s.lex.morph
-    norm = s.toks[i].norm
-    for c in ("",) + morph.conj:
-        if c and not norm.startswith(c):
+    firsts = s.lex.firsts.get(h.payload.id, frozenset())
+    for word in _unconjoined(morph, s.toks[i].norm):
+        if word not in firsts:
             continue
-        word = norm[len(c):]
-        if word not in s.lex.firsts.get(h.payload.id, frozenset()):
-            continue
-        if morph.past_feminine and word.endswith(morph.past_feminine):
-            return False
-        if morph.past_endings and word.endswith(morph.past_endings) or word.endswith(morph.feminine):
-            return False  # a plural, or a verbal noun (إدانة)
-        if len(word) >= _MASDAR_MIN and word[-2:-1] in morph.long_vowels:
-            return False  # the long vowel of a verbal noun (استسلام، انسحاب): its genitive is its doer
+        if (morph.past_feminine and word.endswith(morph.past_feminine)) or \
+                (morph.past_endings and word.endswith(morph.past_endings)) or _noun_shaped(morph, word):
+            return False  # a feminine or a plural verb, or a verbal noun (إدانة، استسلام: its genitive is its doer)
         return not word.startswith(tuple(p for p in morph.present if p not in morph.imperfect))
     return False
 
@@ -1354,13 +1348,8 @@ def _past_feminine(s: _Sent, h: Hit, norm: str) -> bool:
     if not ending:
         return False
     firsts = s.lex.firsts.get(h.payload.id, frozenset())
-    for c in ("",) + s.lex.morph.conj:
-        if c and not norm.startswith(c):
-            continue
-        word = norm[len(c):]
-        if word.endswith(ending) and len(word) > len(ending) + 2 and word[:-len(ending)] in firsts:
-            return True
-    return False
+    return any(word.endswith(ending) and len(word) > len(ending) + 2 and word[:-len(ending)] in firsts
+               for word in _unconjoined(s.lex.morph, norm))
 
 
 def _conditional(s: _Sent, lo: int, hi: int) -> bool:
@@ -1641,8 +1630,7 @@ def _implicit_place(s: _Sent, ev: Event) -> list[EventActor]:
     credits = [z.start for z in s.doc.zones if z.kind == "credit"]
     after = [g for g in s.groups if g.first > at and g not in near]  # the act's object and place follow it
     out = []
-    before = [g for g in s.groups if g not in near and g not in after]
-    for g in near + after + before:
+    for g in near + after + [g for g in s.groups if g not in near and g not in after]:
         if any(0 <= c - g.mentions[-1].end <= 2 for c in credits) or s.doc.zone_at(g.mentions[0].start) != "body":
             continue  # (nor is the agency credited)
         country = _group_country(s.doc, g)

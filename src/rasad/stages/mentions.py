@@ -44,6 +44,7 @@ _COMMAS = ",\u060c"
 _HYPHEN_TAIL = re.compile(r" ?-(?=[\u0621-\u064a])")
 _CLOSERS = ",\u060c.:;\u061b\n"  # what ends a name between commas
 _OPENERS = ".:;\u061b\n\"\u00ab("  # what may precede a name at the start of a clause
+_SENTENCE_OPENERS = _OPENERS + "!?'\u201c"  # ... or a word that begins a sentence
 
 
 class _Unit:
@@ -477,11 +478,10 @@ class _Finder:
                 possessive = g.rstrip(" ") in r.possessive and g.endswith(" ")
                 if not possessive and p.kind in ("country", "capital") and g.endswith(" "):
                     # Nicaragua's Sandinista government: one capitalised word between
-                    parts = g.split(" ", 1)
-                    word = parts[1].strip() if len(parts) == 2 else ""
-                    possessive = parts[0] in r.possessive and " " not in word and bool(word) \
-                        and self.original(u.start - len(word) - 1, u.start - 1)[:1].isupper() \
-                        and self.original(u.start - len(word) - 1, u.start - 1) not in r.stops_cased
+                    mark, _, word = g.strip(" ").partition(" ")
+                    raw = self.original(u.start - len(word) - 1, u.start - 1) if word else ""
+                    possessive = mark in r.possessive and " " not in word and raw[:1].isupper() \
+                        and raw not in r.stops_cased
                 if u.kind in _AGENTS and u.country is None and (
                         (_spaces(g) and (p.dem or p.cty or p.kind == "capital"))  # Baghdad police
                         or (possessive and p.kind in ("country", "capital"))):
@@ -634,10 +634,11 @@ class _Finder:
         return (m.end(), m.group()) if m else (pos, "")
 
     def starts_sentence(self, pos: int) -> bool:
+        """Whether the word at ``pos`` opens a sentence (its capital says nothing of a name)."""
         i = pos
         while i > 0 and self.norm[i - 1] == " ":
             i -= 1
-        return i == 0 or self.norm[i - 1] in ".!?\n\"'“(:"
+        return i == 0 or self.norm[i - 1] in _SENTENCE_OPENERS
 
     # -- 3. people learned from context --------------------------------------------------------
     def people(self, units: list[_Unit]) -> list[_Unit]:
@@ -1146,8 +1147,8 @@ class _Finder:
                     continue
                 if doc.to_text_span(u.start, u.end)[0] < lo:
                     break
-                _, title = self.prev_word(u.start)
-                told = r.titled.get(self.original(u.start - len(title) - 1, u.start - 1)) if title else None
+                j, title = self.prev_word(u.start)
+                told = r.titled.get(self.original(j, j + len(title))) if title else None
                 if told is not None and told != gender:
                     continue
                 c = _Unit(a, b, "coref")

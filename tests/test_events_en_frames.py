@@ -54,3 +54,37 @@ def test_a_claim_of_a_hostile_act_is_an_accusation_and_a_plain_claim_is_not():
     ev = _events("Ukraine claimed that Russia had shelled civilian areas overnight.", "ACCUSE")
     assert ev and _country(ev[0].source) == "UKR" and _country(ev[0].target) == "RUS"
     assert not _events("The minister claimed that the economy had grown by three percent.", "ACCUSE")
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "side", "words"),
+    [
+        # a capitalised name no table knows, right before a verb in the past, is its subject
+        ("Mr Okonkwo resigned on Tuesday after the vote.", "RETREAT", "source", "Mr Okonkwo"),
+        ("After the talks, Zorvania has agreed to reopen its borders.", "AGREE", "source", "Zorvania"),
+        ("Dr Halvorsen-Berg praised the new agreement.", "SUPPORT", "source", "Dr Halvorsen-Berg"),
+        # ... and undergoes it when the passive's preposition follows
+        ("Ms Quillfeather accused of lying about her expenses.", "ACCUSE", "target", "Ms Quillfeather"),
+    ],
+)
+def test_a_name_no_table_knows_is_a_side_named_by_its_words(text, etype, side, words):
+    ev = _events(text, etype)
+    assert ev and getattr(ev[0], side) is not None and getattr(ev[0], side).text == words, ev
+    assert getattr(ev[0], side).country is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Zorvanian meeting ended without a statement.",  # a name after a determiner modifies
+        "Councillors who back Mr Okonkwo met the chairman on Tuesday.",  # the object of another verb
+        "March resigned itself to a quiet end.",  # a month is no name
+        "Drought threatened wheat crops across the region.",  # one word opening the sentence
+        "In May, Debate resigned nothing; the debate went on.",  # a word the text also writes in lower case
+        "Okonkwo threats are everywhere.",  # not a verb in the past
+    ],
+)
+def test_capitalised_words_that_are_no_subject(text):
+    ev = [e for e in rasad.analyze(text, lang="en", published=PUB).events
+          if e.source is not None and e.source.actor is None and e.source.text and e.source.text[0].isupper()]
+    assert not ev, [(e.type, e.source.text) for e in ev]

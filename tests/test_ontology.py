@@ -24,7 +24,7 @@ RULE_KEYS = {
     "id", "type", "mode", "context", "cameo", "pos", "forms", "require_after", "window",
     "target_preps", "frame", "confidence", "examples", "counterexamples",
     # optional keys beyond notes/events-lexicon-spec.md (documented in the files' headers)
-    "exclude_after", "exclude_before", "exclude_window", "note", "cameo_note", "actorless", "subject",
+    "exclude_after", "exclude_before", "exclude_window", "before_window", "note", "cameo_note", "actorless", "subject",
     "require_before", "needs_country",
 }
 LIST_KEYS = ("negation", "intention", "hypothetical", "reported", "undergo", "demand_complement")

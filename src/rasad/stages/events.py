@@ -124,6 +124,7 @@ class Rule:
     exclude_before: tuple[tuple[str, ...], ...] = ()
     exclude_window: int = 2
     require_before: tuple[tuple[str, ...], ...] = ()  # one must stand just before (to, will: a verb)
+    before_window: int = _BEFORE_REACH  # ... this near (a verb before its subject and object: نظم عشرات المحامين وقفة)
     after_firsts: frozenset[str] = frozenset()  # the first words of require_after (a quick test)
     needs_country: bool = False  # coded only with a source or target of known country (generated rules)
     # verb forms that begin with the definite article's letters (التقى، التزم): not definite nouns
@@ -143,6 +144,17 @@ class ObjectLam:
     glued: tuple[str, ...] = ()  # before an actor glued to it or a crowd count
     article: tuple[str, ...] = ()  # with the article: an object by itself
     exceptions: frozenset[str] = frozenset()  # words that only look so (لدى، لكن)
+
+
+@dataclass(frozen=True, slots=True)
+class NameSubject:
+    """event_frames.yaml name_subject: what tells a capitalised name right before a verb."""
+
+    aux: frozenset[str]  # has, had: the word after is a verb
+    between: frozenset[str]  # also, then: may stand between the name and the verb
+    past: frozenset[str]  # irregular past forms (met, sought)
+    past_ending: str  # the regular past ending (-ed)
+    no_name: frozenset[str]  # capitalised words that are no name (He, This, March)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +182,8 @@ class Lexicon:
     recipient_except: frozenset[str] = frozenset()  # ... but for these types (hosting: CONSULT)
     # event_frames.yaml object_lam: a verbal noun + an actor + لـ X: the actor does it to X
     object_lam: ObjectLam = field(default_factory=lambda: ObjectLam())
+    # event_frames.yaml name_subject: the words between a capitalised name and its verb
+    name_subject: NameSubject | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +219,7 @@ def _rule(d: dict, lang: str) -> Rule:
         actorless=_actorless(d.get("actorless"), rid, lang), subject=str(d.get("subject") or ""),
         exclude_after=_phrases(d.get("exclude_after")), exclude_before=_phrases(d.get("exclude_before")),
         exclude_window=int(d.get("exclude_window") or 2), require_before=_phrases(d.get("require_before")),
+        before_window=int(d.get("before_window") or _BEFORE_REACH),
         after_firsts=frozenset(w[0] for w in after), needs_country=bool(d.get("needs_country")),
         article_forms=_article_forms(d, lang),
     )
@@ -255,6 +270,7 @@ _FRAME_KEYS = {
     "no_object": "no_object", "complementizers": "complementizer", "denial": "denial",
     "passive_after": "passive_after", "determiners": "determiner", "ultimatum": "ultimatum",
     "accidents": "accident", "prepositions": "prep", "preposition_quantifiers": "prep_quantifier",
+    "crowd_counts": "crowd_count", "protest_cues": "protest_cue", "past_aux": "past_aux",
 }
 
 
@@ -340,6 +356,7 @@ def lexicon(lang: str) -> Lexicon:
     lam = frames.get("object_lam") or {}
     verbal = frames.get("verbal_attack") or {}
     recipient = frames.get("recipient") or {}
+    names = frames.get("name_subject") or {}
     cues = CueWords(lang, conj)
     for key, kind in _CUE_KEYS.items():
         cues.add(data.get(key), kind)
@@ -366,7 +383,10 @@ def lexicon(lang: str) -> Lexicon:
                    frozenset(verbal.get("targets") or ()), frozenset(verbal.get("armed") or ()),
                    word_set(recipient.get("from") or ()), frozenset(recipient.get("except_types") or ()),
                    ObjectLam(_norms(lam.get("glued")), _norms(lam.get("article")),
-                             word_set(lam.get("except") or ())))
+                             word_set(lam.get("except") or ())),
+                   NameSubject(word_set(names.get("aux") or ()), word_set(names.get("between") or ()),
+                               word_set(names.get("past") or ()), str(names.get("past_ending") or ""),
+                               word_set(names.get("not") or ())) if names else None)
 
 
 _GENERATED_CONFIDENCE = 0.55
@@ -470,7 +490,7 @@ class _Sent:
             if r.exclude_before and _phrase_near(self.toks, h.first - r.exclude_window, h.first,
                                                  r.exclude_before, lang):
                 continue
-            if r.require_before and not _phrase_near(self.toks, h.first - _BEFORE_REACH, h.first,
+            if r.require_before and not _phrase_near(self.toks, h.first - r.before_window, h.first,
                                                      r.require_before, lang):
                 continue
             triggers.append(h)
@@ -623,6 +643,50 @@ def _actor(doc: Document, g: _Group | None, s: _Sent | None = None) -> EventActo
         country=country, sector=_sector(doc, g),
         start=start, end=g.mentions[-1].end,
     )
+
+
+def _name_subject(s: _Sent, h: Hit) -> EventActor | None:
+    """A capitalised name no table knows right before a verb in the past (Ethopia has agreed,
+    Okonkwo resigned): a side named by its words alone, country unknown. Language data
+    (event_frames.yaml name_subject): the auxiliaries and adverbs that may stand between, the
+    irregular past forms, the capitalised words that are no name. A single word opening the
+    sentence or also written in lower case (Drought, Debate) is no name, nor a date; a name must
+    open its clause (not: the Labour meeting, councillors who back Mr X met)."""
+    ns = s.lex.name_subject
+    if ns is None:
+        return None
+    toks, doc = s.toks, s.doc
+    k = h.first - 1
+    verb = toks[h.first].norm.endswith(ns.past_ending) or toks[h.first].norm in ns.past
+    while k >= 0 and (toks[k].norm in ns.between or toks[k].norm in ns.aux):
+        verb = verb or toks[k].norm in ns.aux
+        k -= 1
+    last = k
+    while k >= 0 and (_capitalised(doc, toks[k]) and not s.kinds.get(k) and toks[k].norm not in ns.no_name
+                      or (toks[k].norm == "-" and k > 0 and _capitalised(doc, toks[k - 1]))):
+        k -= 1
+    if not verb or k == last or toks[k + 1].norm == "-":
+        return None
+    if k >= 0 and not (toks[k].norm in _PUNCT_BOUNDARY or s.has(k, "coord") or s.has(k, "complementizer")):
+        return None  # the Labour meeting, councillors who back Mr X met: the name is no subject
+    a, b = toks[k + 1].start, toks[last].end
+    if any(t.start < b and a < t.end for t in doc.times):
+        return None
+    if k + 1 == last and (k < 0 or toks[last].norm in _lowercase_words(doc.text)):
+        return None  # one word opening the sentence may be any noun (Drought threatened crops)
+    return EventActor(actor=None, text=doc.text[a:b], start=a, end=b)
+
+
+def _capitalised(doc: Document, tok: Token) -> bool:
+    return tok.norm.isalpha() and doc.text[tok.start].isupper()
+
+
+@functools.lru_cache(maxsize=4)
+def _lowercase_words(text: str) -> frozenset[str]:
+    return frozenset(_LOWER_WORD.findall(text))
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
 
 
 def _sector(doc: Document, g: _Group) -> str | None:
@@ -1365,8 +1429,21 @@ def _conditional(s: _Sent, lo: int, hi: int) -> bool:
 
 
 def _question(s: _Sent) -> bool:
-    """The sentence asks (هل …؟): what it asks about is not asserted."""
-    return any("question" in k for k in s.kinds.values())
+    """The sentence asks (هل …؟): what it asks about is not asserted. A question quoted (the
+    protesters chanted «Europe, where are you?») does not make the sentence ask."""
+    if not any("question" in k for k in s.kinds.values()):
+        return False
+    quoted = False
+    for k, tok in enumerate(s.toks):
+        if tok.norm in _OPEN_QUOTES or tok.norm in _CLOSE_QUOTES or tok.norm == '"':
+            quoted = tok.norm in _OPEN_QUOTES or (tok.norm == '"' and not quoted)
+        elif not quoted and s.has(k, "question"):
+            return True
+    return False
+
+
+_OPEN_QUOTES = frozenset("«“")
+_CLOSE_QUOTES = frozenset("»”")
 
 
 def _antecedent(s: _Sent, h: Hit) -> _Group | None:
@@ -1388,11 +1465,12 @@ def _relative(s: _Sent, h: Hit) -> bool:
 
 
 def _imperfect(s: _Sent, h: Hit) -> bool:
-    """A verb trigger in the imperfect (يقتلون، يهاجم): a habit or a circumstance, not a report.
+    """A verb trigger in the imperfect (يقتلون، يهاجم): a habit or a circumstance, not a report
+    — unless "was" stands right before it (كانوا يتظاهرون: they were protesting).
 
     Only prefixes that cannot begin a past form count (ت begins both تقتل and تعرض)."""
     prefixes = s.lex.morph.imperfect
-    if not prefixes:
+    if not prefixes or any(s.has(k, "past_aux") for k in range(max(0, h.first - 2), h.first)):
         return False
     firsts = s.lex.firsts.get(h.payload.id, frozenset())
     form = next((v for v in variants(s.toks[h.first].norm, s.doc.lang or "ar") if v in firsts), "")
@@ -1429,6 +1507,12 @@ def _crowd(s: _Sent, h: Hit) -> int | None:
         if s.has(k, "crowd") or k in counted:
             return k
     return None
+
+
+def _protest_cue(s: _Sent) -> bool:
+    """The sentence names protesters (a crowd word that is no mere count: المتظاهرون) or has a
+    protest cue (احتجاجا، للمطالبة، لافتات، مسيرة): event_frames.yaml crowd_counts, protest_cues."""
+    return any(("crowd" in k and "crowd_count" not in k) or "protest_cue" in k for k in s.kinds.values())
 
 
 _CROWD_UNITS = frozenset({"people", "protesters", "civilians"})
@@ -1835,6 +1919,8 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
         # تجمع، خرج، رفعوا: a protest only when a crowd does it; these verbs take no object, so
         # with a pronoun glued on they are nouns (تجمعهم: their gathering)
         return None
+    if rule.subject == "crowd" and crowd is not None and not _protest_cue(s):
+        return None  # hundreds gathered for a concert, at a funeral, in a hotel: no protest
     typ, rule_id, confidence = rule.type, rule.id, rule.confidence
     source_g, target_g = _arguments(s, h, rule)
     if crowd is not None and rule.subject == "crowd":
@@ -1900,6 +1986,10 @@ def _code(s: _Sent, h: Hit, rule: Rule, n: int) -> Event | None:
         source = _demonym_source(s, h)
     if rule.needs_country and not ((source is not None and source.country) or (target is not None and target.country)):
         return None  # a generated rule's verb is coded only between states' actors
+    if source is None and target is None and not _nominal(s, h):
+        source = _name_subject(s, h)
+        if source is not None and h.last + 1 < len(toks) and s.has(h.last + 1, "passive_after"):
+            source, target = None, source  # Cherie accused of …: the name undergoes the act
     if source is None and target is None and not (
             rule.actorless == "always" or (rule.actorless == "casualties" and _casualties(s))):
         return None  # no political actor in sight: a drought "threatens" crops, a team "attacks"

@@ -240,6 +240,10 @@ def _countries(ev) -> tuple:
         ("ar", "اتفقت مصر وإسرائيل على استئناف المفاوضات.", "AGREE", "EGY", "ISR"),
         # the counted are the victims of an unmarked passive (قتل خمسة جنود، ten soldiers killed in)
         ("ar", "قتل خمسة جنود عراقيين أمس في الموصل.", "ASSAULT", None, "IRQ"),
+        # armed men counted after an attack verb attack; they are no victims (settlers: Israel's)
+        ("ar", "هاجم عشرات المستوطنين مزارعين فلسطينيين قرب نابلس أمس.", "ASSAULT", "ISR", "PSE"),
+        # the active verb's subject assassinates; a noun after a preposition before it is no subject
+        ("ar", "وفي الليلة الماضية اغتال الجيش الإسرائيلي قائدا في حركة حماس.", "ASSAULT", "ISR", "PSE"),
         ("en", "There were 10 Russian soldiers killed in Ukraine today.", "ASSAULT", None, "RUS"),
         # … but a counted subject of an active verb is its source; the militants, of no state
         # named, are placed where the act happens (CAMEO's convention, implicit_country)
@@ -480,3 +484,24 @@ def test_the_actor_after_a_verbal_noun_of_an_act_done_oneself_does_it():
     assert ev and ev[0].source is not None and ev[0].source.text.startswith("مستشار")
     ev = [e for e in _events("وأعلنت الحكومة انسحاب القوات الأمريكية من العراق أمس.", "ar") if e.type == "RETREAT"]
     assert ev and ev[0].source.country == "USA" and ev[0].target is not None and ev[0].target.country == "IRQ"
+
+
+@pytest.mark.parametrize(
+    ("text", "protest"),
+    [
+        # a crowd verb with a mere count is a protest only with protesters or a protest cue named
+        ("وتجمع مئات الأشخاص أمس أمام مبنى البرلمان احتجاجا على رفع الأسعار.", True),
+        ("وتجمع مئات الأشخاص أمس في الملعب لحضور الحفل.", False),
+        # a question quoted in a chant does not make the sentence ask
+        ("وتظاهر نحو مائتي شخص أمس هاتفين «أين العدالة؟».", True),
+        # was + imperfect: they were protesting (past), not a habit
+        ("واعتقلت الشرطة أمس طلابا كانوا يتظاهرون ضد الحكومة.", True),
+        # boycotting a session; the same verb with a pronoun and speech is interrupting
+        ("وقاطع نواب المعارضة الجلسة أمس احتجاجا على القانون.", True),
+        ("وقاطعه الوزير قائلا إن الجلسة لم تنته بعد.", False),
+    ],
+)
+def test_arabic_protest_cues(text, protest):
+    doc = rasad.analyze(text, lang="ar", published="2008-01-10")
+    assert any(e.type == "PROTEST" and not e.negated for e in doc.events) == protest, \
+        [(e.type, e.rule) for e in doc.events]

@@ -772,8 +772,8 @@ def _victim_groups(s: _Sent) -> frozenset[int]:
             continue
         for g in s.groups:
             q0 = counted.get(g.first)
-            if q0 is None:
-                continue
+            if q0 is None or not any(s.has(k, "victim") for k in range(g.first, g.last + 1)):
+                continue  # (armed men or settlers counted after هاجم are its subject)
             if q0 == h.last + 1 and not _nominal(s, h):
                 out.add(g.first)  # verb, number, noun: قتل خمسة جنود
             elif g.last == h.first - 1 and (h.last == n - 1 or s.boundary[h.last + 1]
@@ -1129,8 +1129,14 @@ def _masculine_verb(s: _Sent, i: int) -> bool:
 
 def _noun_subject_before(s: _Sent, i: int) -> bool:
     """A definite noun no table knows right before the verb is its subject (SVO: المملكة تدعم
-    اليمن), so the actor after the verb is its object, not its subject."""
-    return i > 0 and not s.boundary[i - 1] and _unknown_noun(s, i - 1)
+    اليمن), so the actor after the verb is its object, not its subject — unless a preposition
+    governs it (وفي الليلة الماضية اغتال الجيش: the army is the subject)."""
+    if i == 0 or s.boundary[i - 1] or not _unknown_noun(s, i - 1):
+        return False
+    k = i - 1
+    while k > 0 and _unknown_noun(s, k - 1):
+        k -= 1
+    return not (k > 0 and s.has(k - 1, "prep"))
 
 
 _NOUN_KINDS = frozenset({"crowd", "victim"})

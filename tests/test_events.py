@@ -242,6 +242,10 @@ def _countries(ev) -> tuple:
         ("ar", "قتل خمسة جنود عراقيين أمس في الموصل.", "ASSAULT", None, "IRQ"),
         # armed men counted after an attack verb attack; they are no victims (settlers: Israel's)
         ("ar", "هاجم عشرات المستوطنين مزارعين فلسطينيين قرب نابلس أمس.", "ASSAULT", "ISR", "PSE"),
+        # people counted by their nationality (13 عراقيا) and a dual after the verb (قتل جنديان:
+        # passive) are the victims
+        ("ar", "قتل 13 عراقيا في انفجار سيارة مفخخة أمس.", "ASSAULT", None, "IRQ"),
+        ("ar", "وقتل جنديان أميركيان في انفجار عبوة ناسفة أمس.", "ASSAULT", None, "USA"),
         # the active verb's subject assassinates; a noun after a preposition before it is no subject
         ("ar", "وفي الليلة الماضية اغتال الجيش الإسرائيلي قائدا في حركة حماس.", "ASSAULT", "ISR", "PSE"),
         ("en", "There were 10 Russian soldiers killed in Ukraine today.", "ASSAULT", None, "RUS"),

@@ -202,6 +202,7 @@ class Morphology:
     past_feminine: str = ""  # the feminine past ending (تعهدت): a past verb, whatever its first letter
     feminine: tuple[str, ...] = ()  # endings of a feminine noun (الحكومة، القوات)
     long_vowels: str = ""  # letters of a long vowel (ا و ي): before a word's last letter, a verbal noun
+    dual_endings: tuple[str, ...] = ()  # the nominative dual (جنديان): after an attack verb, its victims
 
 
 def _rule(d: dict, lang: str) -> Rule:
@@ -370,7 +371,7 @@ def lexicon(lang: str) -> Lexicon:
                        bool(frames.get("noun_rules_are_nominal")), _norms(frames.get("progressive_endings")),
                        _norms(fut.get("past_endings")), str(frames.get("passive_vowel") or ""),
                        normalize_str(str(fut.get("past_feminine") or "")), _norms(frames.get("feminine_endings")),
-                       "".join(_norms(frames.get("long_vowels"))))
+                       "".join(_norms(frames.get("long_vowels"))), _norms(frames.get("dual_endings")))
     return Lexicon(idx, tuple(rules), word_set(frames.get("location_clitics") or ()), cues,
                    {k: frozenset(v) for k, v in firsts.items()}, morph,
                    word_set(frames.get("coordinators") or ()), word_set(frames.get("comitative") or ()),
@@ -763,7 +764,8 @@ def _victim_groups(s: _Sent) -> frozenset[int]:
     for q in s.doc.quantities:
         if sent.start <= q.start < sent.end:
             counted[s.view.tok_index(q.end - 1) + 1] = s.view.tok_index(q.start)
-    if not counted:
+    duals = s.lex.morph.dual_endings
+    if not counted and not duals:
         return frozenset()
     n = len(s.toks)
     out = set()
@@ -771,9 +773,14 @@ def _victim_groups(s: _Sent) -> frozenset[int]:
         if h.payload.type != "ASSAULT" or h.payload.pos == "noun":
             continue
         for g in s.groups:
+            if duals and g.first == h.last + 1 and s.toks[g.first].norm.endswith(duals) \
+                    and s.has(g.first, "victim") and not _nominal(s, h):
+                out.add(g.first)  # a dual in the nominative after the verb: قتل جنديان (passive)
+                continue
             q0 = counted.get(g.first)
-            if q0 is None or not any(s.has(k, "victim") for k in range(g.first, g.last + 1)):
-                continue  # (armed men or settlers counted after هاجم are its subject)
+            if q0 is None or not (any(s.has(k, "victim") for k in range(g.first, g.last + 1))
+                                  or g.mentions[0].kind == "demonym"):
+                continue  # people (13 عراقيا) are; armed men or settlers counted after هاجم attack
             if q0 == h.last + 1 and not _nominal(s, h):
                 out.add(g.first)  # verb, number, noun: قتل خمسة جنود
             elif g.last == h.first - 1 and (h.last == n - 1 or s.boundary[h.last + 1]

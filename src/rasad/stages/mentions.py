@@ -235,7 +235,8 @@ class _Finder:
         u.role = kind == "role" and not e.no_name
         u.dem = info.demonym
         u.cty = info.country
-        u.plural = u.dem is not None and u.dem.plural
+        # an adjective after a figure is a noun: 13 عراقيا (thirteen Iraqis)
+        u.plural = u.dem is not None and (u.dem.plural or self.norm[max(0, h.start - 8):h.start].rstrip()[-1:].isdigit())
         u.rule = info.rule
         u.form = info.form
         u.flags = e.flags

@@ -246,6 +246,8 @@ def _countries(ev) -> tuple:
         # passive) are the victims
         ("ar", "قتل 13 عراقيا في انفجار سيارة مفخخة أمس.", "ASSAULT", None, "IRQ"),
         ("ar", "وقتل جنديان أميركيان في انفجار عبوة ناسفة أمس.", "ASSAULT", None, "USA"),
+        # an attack noun, a verb with a pronoun for it, its doer after (an indefinite relative clause)
+        ("ar", "وأصيب ثلاثة جنود إثيوبيين في هجوم شنه مسلحون صوماليون على ثكنة أمس.", "ASSAULT", "SOM", "ETH"),
         # the active verb's subject assassinates; a noun after a preposition before it is no subject
         ("ar", "وفي الليلة الماضية اغتال الجيش الإسرائيلي قائدا في حركة حماس.", "ASSAULT", "ISR", "PSE"),
         ("en", "There were 10 Russian soldiers killed in Ukraine today.", "ASSAULT", None, "RUS"),
@@ -509,3 +511,21 @@ def test_arabic_protest_cues(text, protest):
     doc = rasad.analyze(text, lang="ar", published="2008-01-10")
     assert any(e.type == "PROTEST" and not e.negated for e in doc.events) == protest, \
         [(e.type, e.rule) for e in doc.events]
+
+
+def test_which_killed_and_no_to_war_negate_nothing():
+    doc = rasad.analyze("وانفجرت عبوة ناسفة في السوق أمس، مما أسفر عن مقتل خمسة أشخاص.", lang="ar",
+                        published="2008-01-10")
+    assert any(e.type == "ASSAULT" and not e.negated for e in doc.events)
+    doc = rasad.analyze("وتظاهر آلاف الطلاب أمس أمام البرلمان رافعين شعار لا للحرب.", lang="ar", published="2008-01-10")
+    assert any(e.type == "PROTEST" and not e.negated for e in doc.events)
+
+
+def test_one_side_struck_and_struck_back_are_two_events():
+    """Two attacks of one sentence whose sides cross (X struck, after fire on X) are not merged."""
+    doc = rasad.analyze("ونفذت القوات الأميركية ضربة جوية إثر تعرض القوات الأميركية لإطلاق نار من مسلحين أمس.",
+                        lang="ar", published="2008-01-10")
+    sides = {((e.source.country if e.source else None), (e.target.country if e.target else None))
+             for e in doc.events if e.type == "ASSAULT"}
+    assert ("USA", None) in sides or any(s == "USA" for s, _ in sides), sides
+    assert any(t == "USA" for _, t in sides), sides

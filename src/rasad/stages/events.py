@@ -203,6 +203,7 @@ class Morphology:
     feminine: tuple[str, ...] = ()  # endings of a feminine noun (الحكومة، القوات)
     long_vowels: str = ""  # letters of a long vowel (ا و ي): before a word's last letter, a verbal noun
     dual_endings: tuple[str, ...] = ()  # the nominative dual (جنديان): after an attack verb, its victims
+    slogan_prefixes: tuple[str, ...] = ()  # لا للحرب: "no to" a noun so beginning is a slogan
 
 
 def _rule(d: dict, lang: str) -> Rule:
@@ -272,6 +273,7 @@ _FRAME_KEYS = {
     "passive_after": "passive_after", "determiners": "determiner", "ultimatum": "ultimatum",
     "accidents": "accident", "prepositions": "prep", "preposition_quantifiers": "prep_quantifier",
     "crowd_counts": "crowd_count", "protest_cues": "protest_cue", "past_aux": "past_aux",
+    "doer_verbs": "doer_verb", "negation_not_before": "not_negated",
 }
 
 
@@ -371,7 +373,8 @@ def lexicon(lang: str) -> Lexicon:
                        bool(frames.get("noun_rules_are_nominal")), _norms(frames.get("progressive_endings")),
                        _norms(fut.get("past_endings")), str(frames.get("passive_vowel") or ""),
                        normalize_str(str(fut.get("past_feminine") or "")), _norms(frames.get("feminine_endings")),
-                       "".join(_norms(frames.get("long_vowels"))), _norms(frames.get("dual_endings")))
+                       "".join(_norms(frames.get("long_vowels"))), _norms(frames.get("dual_endings")),
+                       _norms(frames.get("slogan_prefixes")))
     return Lexicon(idx, tuple(rules), word_set(frames.get("location_clitics") or ()), cues,
                    {k: frozenset(v) for k, v in firsts.items()}, morph,
                    word_set(frames.get("coordinators") or ()), word_set(frames.get("comitative") or ()),
@@ -846,7 +849,7 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
         # a noun rule's verb form in the passive: X was attacked (by Y)
         return agent, _left_group(s, h.first, _SUBJECT_GAP)
     if frame == "noun":
-        doer = _genitive_doer(s, h, right)
+        doer = _genitive_doer(s, h, right) or _relative_doer(s, h, right)
         if doer is not None:
             return doer
         target = None
@@ -944,6 +947,22 @@ def _genitive_doer(s: _Sent, h: Hit, right: list[_Group]) -> tuple[_Group, _Grou
         if s.has(k, "crowd"):  # لعشرات المتظاهرين
             return doer, nxt if nxt is not None and nxt.first == k + 1 else None
     return None
+
+
+def _relative_doer(s: _Sent, h: Hit, right: list[_Group]) -> tuple[_Group, _Group | None] | None:
+    """An act noun, then a verb with a pronoun for it and an actor after (هجوم شنه مسلحون: an
+    attack armed men carried out; event_frames.yaml doer_verbs): that actor does it; an actor
+    after a target preposition further on is its target."""
+    k = next((k for k in range(h.last + 1, min(len(s.toks), h.last + 3)) if s.has(k, "doer_verb")), None)
+    if k is None or any(s.boundary[j] for j in range(h.last + 1, k)):
+        return None
+    doer = next((g for g in right if g.first == k + 1), None)
+    if doer is None:
+        return None
+    rule = h.payload
+    target = next((g for g in right if g.first > doer.last and rule.target_preps
+                   and _preceded_by(s, g, rule.target_preps)), None)
+    return doer, target
 
 
 # what a threat, demand, refusal or protest is about names its target (threatened to shell X,
@@ -1186,7 +1205,7 @@ def _negation(s: _Sent, h: Hit) -> int | None:
                 if neg is not None:
                     return neg
             break
-        if s.has(k, "negation"):
+        if s.has(k, "negation") and not _not_negating(s, k):
             if h.first - k <= _NEG_WINDOW:
                 return k
             # a negated quantifier (لم يتلق أي معلومات / received no information) reaches far
@@ -1199,6 +1218,17 @@ def _negation(s: _Sent, h: Hit) -> int | None:
         if any(s.has(q, "quantifier") for q in range(k, min(k + 4, h.first))):
             return k
     return None
+
+
+def _not_negating(s: _Sent, k: int) -> bool:
+    """A negation word that negates nothing here: ما before a verb of consequence is "what" (ما
+    أسفر عن مقتل: which killed), لا before a noun with the article and لـ glued is a slogan (لا
+    للحرب: no to war) — event_frames.yaml negation_not_before, slogan_prefixes."""
+    if k + 1 >= len(s.toks):
+        return False
+    nxt = s.toks[k + 1].norm
+    return s.has(k + 1, "not_negated") or any(nxt.startswith(p) and len(nxt) > len(p) + 1
+                                               for p in s.lex.morph.slogan_prefixes)
 
 
 def _denial_before(s: _Sent, k: int) -> int | None:
@@ -2052,7 +2082,9 @@ def _dedupe(events: list[Event]) -> list[Event]:
     for e in events:
         for k, o in enumerate(out):
             if o.sentence == e.sentence and o.type == e.type and _fits(o.source, e.source) \
-                    and _fits(o.target, e.target):
+                    and _fits(o.target, e.target) and not _crossed(o, e):
+                # the surer reading is kept (what the scorer rated the news stays so), its
+                # missing sides filled from the other
                 keep, other = (o, e) if _score(o) >= _score(e) else (e, o)
                 # pooled sides, never the same words on both
                 source = keep.source or (None if _same_words(other.source, keep.target) else other.source)
@@ -2064,6 +2096,13 @@ def _dedupe(events: list[Event]) -> list[Event]:
     return sorted(out, key=lambda e: e.trigger.start)
 
 
+def _crossed(a: Event, b: Event) -> bool:
+    """One event's source is the other's target: two acts (US forces struck, after fire on US
+    forces), not one."""
+    return any(x is not None and y is not None and (_same_words(x, y) or (x.actor is not None and x.actor == y.actor))
+               for x, y in ((a.source, b.target), (a.target, b.source)))
+
+
 def _same_words(a: EventActor | None, b: EventActor | None) -> bool:
     return a is not None and b is not None and a.start is not None and (a.start, a.end) == (b.start, b.end)
 
@@ -2073,8 +2112,8 @@ def _overlap(a: EventActor | None, b: EventActor | None) -> bool:
         and a.end is not None and b.end is not None and a.start < b.end and b.start < a.end
 
 
-def _score(e: Event) -> tuple[int, float]:
-    return (e.source is not None) + (e.target is not None), e.confidence
+def _score(e: Event) -> tuple[float, int]:
+    return e.confidence, (e.source is not None) + (e.target is not None)
 
 
 def _anaphora(events: list[Event], doc: Document) -> list[Event]:

@@ -529,3 +529,9 @@ def test_one_side_struck_and_struck_back_are_two_events():
              for e in doc.events if e.type == "ASSAULT"}
     assert ("USA", None) in sides or any(s == "USA" for s, _ in sides), sides
     assert any(t == "USA" for _, t in sides), sides
+
+
+def test_who_disperses_a_protest_does_not_hold_it():
+    doc = rasad.analyze("فرقت الشرطة مظاهرة في الخرطوم أمس.", lang="ar", published="2008-01-10")
+    [protest] = [e for e in doc.events if e.type == "PROTEST"]
+    assert protest.source is None or protest.source.sector != "COP", protest.source

@@ -273,7 +273,7 @@ _FRAME_KEYS = {
     "passive_after": "passive_after", "determiners": "determiner", "ultimatum": "ultimatum",
     "accidents": "accident", "prepositions": "prep", "preposition_quantifiers": "prep_quantifier",
     "crowd_counts": "crowd_count", "protest_cues": "protest_cue", "past_aux": "past_aux",
-    "doer_verbs": "doer_verb", "negation_not_before": "not_negated",
+    "doer_verbs": "doer_verb", "against_verbs": "against", "negation_not_before": "not_negated",
 }
 
 
@@ -867,6 +867,8 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
         # the subject of a light verb (أجرى الوزير محادثات, Iran held talks, X's attack); a verb
         # phrase (was ready to hold talks) looks further back in its clause like a verb
         source = agent or _left_group(s, h.first, _SUBJECT_GAP)
+        if source is not None and source is not agent and source.first > 0 and s.has(source.first - 1, "against"):
+            source = None  # فرقت الشرطة مظاهرة: the police dispersed the protest, they did not hold it
         if source is None and not _nominal(s, h):
             source = _subject(s, h.first, [], lang)
         return source, target

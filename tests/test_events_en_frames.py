@@ -88,3 +88,8 @@ def test_capitalised_words_that_are_no_subject(text):
     ev = [e for e in rasad.analyze(text, lang="en", published=PUB).events
           if e.source is not None and e.source.actor is None and e.source.text and e.source.text[0].isupper()]
     assert not ev, [(e.type, e.source.text) for e in ev]
+
+
+def test_who_breaks_up_a_protest_does_not_hold_it():
+    ev = _events("Riot police dispersed a demonstration in Nairobi on Monday.", "PROTEST")
+    assert ev and all(e.source is None or e.source.sector != "COP" for e in ev), ev

@@ -740,6 +740,10 @@ _SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 
 def _arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Group | None]:
     source, target = _frame_arguments(s, h, rule)
+    if source is not None and source.last < h.first and any(
+            s.has(k, "against") for k in range(max(0, source.first - 1), h.first) if not source.first <= k <= source.last):
+        # فرقت الشرطة مظاهرة, police dispersed a demonstration: who acts against the act does not do it
+        source = None
     if s.has(h.first, "recipient") and source is not None and source.last < h.first \
             and rule.type not in s.lex.recipient_except:
         # X received aid / threats / an invitation from Y: Y gives, X receives
@@ -867,8 +871,6 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
         # the subject of a light verb (أجرى الوزير محادثات, Iran held talks, X's attack); a verb
         # phrase (was ready to hold talks) looks further back in its clause like a verb
         source = agent or _left_group(s, h.first, _SUBJECT_GAP)
-        if source is not None and source is not agent and source.first > 0 and s.has(source.first - 1, "against"):
-            source = None  # فرقت الشرطة مظاهرة: the police dispersed the protest, they did not hold it
         if source is None and not _nominal(s, h):
             source = _subject(s, h.first, [], lang)
         return source, target

@@ -248,6 +248,9 @@ def _countries(ev) -> tuple:
         ("ar", "وقتل جنديان أميركيان في انفجار عبوة ناسفة أمس.", "ASSAULT", None, "USA"),
         # an attack noun, a verb with a pronoun for it, its doer after (an indefinite relative clause)
         ("ar", "وأصيب ثلاثة جنود إثيوبيين في هجوم شنه مسلحون صوماليون على ثكنة أمس.", "ASSAULT", "SOM", "ETH"),
+        # killed by the police's bullets, at the hands of: the police, the hands kill; who meets death
+        # in a phrase undergoes it
+        ("ar", "ولقي جندي إسرائيلي حتفه برصاص مسلحين فلسطينيين أمس.", "ASSAULT", "PSE", "ISR"),
         # the active verb's subject assassinates; a noun after a preposition before it is no subject
         ("ar", "وفي الليلة الماضية اغتال الجيش الإسرائيلي قائدا في حركة حماس.", "ASSAULT", "ISR", "PSE"),
         ("en", "There were 10 Russian soldiers killed in Ukraine today.", "ASSAULT", None, "RUS"),

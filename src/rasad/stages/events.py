@@ -739,6 +739,11 @@ _SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 
 
 def _arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Group | None]:
+    if rule.frame == "undergo":
+        # an actor inside a phrase one undergoes (لقي ثلاثة جنود مصرعهم) is who undergoes it
+        inner = next((g for g in s.groups if h.first < g.first and g.last <= h.last), None)
+        if inner is not None:
+            return _agent_group(s, h.last), inner
     source, target = _frame_arguments(s, h, rule)
     if source is not None and source.last < h.first and any(
             s.has(k, "against") for k in range(max(0, source.first - 1), h.first) if not source.first <= k <= source.last):
@@ -853,6 +858,8 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
         # a noun rule's verb form in the passive: X was attacked (by Y)
         return agent, _left_group(s, h.first, _SUBJECT_GAP)
     if frame == "noun":
+        if s.has(h.last, "agent") and right and right[0].first == h.last + 1:
+            return right[0], None  # a trigger that names its doer's weapon (برصاص الشرطة: the police's)
         doer = _genitive_doer(s, h, right) or _relative_doer(s, h, right)
         if doer is not None:
             return doer
@@ -870,7 +877,7 @@ def _frame_arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Grou
                 break
         # the subject of a light verb (أجرى الوزير محادثات, Iran held talks, X's attack); a verb
         # phrase (was ready to hold talks) looks further back in its clause like a verb
-        source = agent or _left_group(s, h.first, _SUBJECT_GAP)
+        source = agent or (None if h.first > 0 and s.has(h.first - 1, "prep") else _left_group(s, h.first, _SUBJECT_GAP))
         if source is None and not _nominal(s, h):
             source = _subject(s, h.first, [], lang)
         return source, target

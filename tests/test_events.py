@@ -538,3 +538,11 @@ def test_who_disperses_a_protest_does_not_hold_it():
     doc = rasad.analyze("فرقت الشرطة مظاهرة في الخرطوم أمس.", lang="ar", published="2008-01-10")
     [protest] = [e for e in doc.events if e.type == "PROTEST"]
     assert protest.source is None or protest.source.sector != "COP", protest.source
+
+
+def test_a_verb_does_not_borrow_the_last_sentences_target():
+    """Only an act named again (الهجمات, the attacks) points back to an earlier act's target."""
+    doc = rasad.analyze("وطلب الرئيس من البرلمان إقرار الميزانية أمس. وطلب الوزير تأجيل الجلسة.",
+                        lang="ar", published="2008-01-10")
+    second = [e for e in doc.events if e.type == "REQUEST" and e.trigger.start > doc.text.index(".")]
+    assert all("anaphora" not in e.rule for e in second), [e.rule for e in second]

@@ -2129,31 +2129,42 @@ def _score(e: Event) -> tuple[float, int]:
 
 def _anaphora(events: list[Event], doc: Document) -> list[Event]:
     """An event with no target whose trigger is a definite noun (the attacks) takes the
-    target of the latest earlier event of its type in the sentence before."""
+    target of the latest earlier event of its type in the sentence before; one whose trigger is
+    followed by a definite noun naming that earlier act (claimed most of the attacks) takes its."""
     out: list[Event] = []
     for e in events:
-        if e.target is None and _definite(doc, e):
-            cands = [p for p in reversed(out) if p.type == e.type and p.target is not None
-                     and p.sentence != e.sentence and e.sentence.start - p.sentence.end < 400]
+        cands = [p for p in reversed(out) if p.type == e.type and p.target is not None
+                 and p.sentence != e.sentence and e.sentence.start - p.sentence.end < 400] \
+            if e.target is None else []
+        prev = None
+        if cands and _definite(doc, e):
             # the attacks -> the earlier attacks, rather than the latest event of the type
             words = _bare_words(doc, e.trigger.start, e.sentence.end, 40)
-            prev = next((p for p in cands if words & _bare_words(doc, p.trigger.start, p.trigger.end, 3)),
-                        cands[0] if cands else None)
-            if prev is not None and prev.target is not None \
-                    and (e.source is None or e.source.actor != prev.target.actor):
-                e = replace(e, target=prev.target, rule=e.rule + "+anaphora",
-                            confidence=round(max(0.05, e.confidence - 0.1), 2))
+            prev = next((p for p in cands if words & _bare_words(doc, p.trigger.start, p.trigger.end, 3)), cands[0])
+        elif cands:
+            # claimed most of the attacks: a definite noun after the trigger names the earlier act
+            after = _definite_after(doc, e)
+            prev = next((p for p in cands if after & _bare_words(doc, p.trigger.start, p.trigger.end, 3)), None)
+        if prev is not None and prev.target is not None \
+                and (e.source is None or e.source.actor != prev.target.actor):
+            e = replace(e, target=prev.target, rule=e.rule + "+anaphora",
+                        confidence=round(max(0.05, e.confidence - 0.1), 2))
         out.append(e)
     return out
 
 
 def _bare_words(doc: Document, start: int, end: int, n: int) -> set[str]:
     lang = doc.lang or "ar"
-    plural = _plural_suffixes(lang)
     out: set[str] = set()
     for w in _WORD.findall(normalize_str(doc.text[start:end]))[:n]:
-        out.update(v for v in variants(w, lang) if len(v) > 2)
-        out.update(w[: -len(x)] for x in plural if w.endswith(x) and len(w) - len(x) > 2)
+        out |= _bare_words_of(w, lang)
+    return out
+
+
+def _bare_words_of(w: str, lang: str) -> set[str]:
+    """A word's forms without clitics and without a plural ending (الهجمات: هجمات، هجم)."""
+    out = {v for v in variants(w, lang) if len(v) > 2}
+    out.update(w[: -len(x)] for x in _plural_suffixes(lang) if w.endswith(x) and len(w) - len(x) > 2)
     return out
 
 
@@ -2163,11 +2174,25 @@ def _plural_suffixes(lang: str) -> tuple[str, ...]:
     return tuple(normalize_str(str(x)) for x in frames.get("plural_suffixes") or ())
 
 
-def _definite(doc: Document, e: Event) -> bool:
-    """Whether the trigger or the words right after it are definite (الهجمات, the attacks)."""
+def _definite_after(doc: Document, e: Event, n: int = 40) -> set[str]:
+    """The bare forms of the definite words among the ``n`` after the trigger (الهجمات, the attacks)."""
     prefix, words = _definiteness(doc.lang or "ar")
-    seen = normalize_str(doc.text[e.trigger.start:e.sentence.end]).split()[:8]
-    return any((prefix and w.startswith(prefix)) or w in words for w in seen)
+    lang = doc.lang or "ar"
+    seen = _WORD.findall(normalize_str(doc.text[e.trigger.end:e.sentence.end]))[:n]
+    out: set[str] = set()
+    for i, w in enumerate(seen):
+        if (prefix and w.startswith(prefix)) or (i > 0 and seen[i - 1] in words):
+            out |= _bare_words_of(w, lang)
+    return out
+
+
+def _definite(doc: Document, e: Event) -> bool:
+    """Whether the trigger is a definite noun: the article on its first word (الهجمات) or a
+    definite word right before it (the attacks, these attacks)."""
+    prefix, words = _definiteness(doc.lang or "ar")
+    first = normalize_str(doc.text[e.trigger.start:e.trigger.end]).split()[:1]
+    before = normalize_str(doc.text[e.sentence.start:e.trigger.start]).split()[-1:]
+    return bool(prefix and first and first[0].startswith(prefix)) or bool(before and before[0] in words)
 
 
 @functools.cache

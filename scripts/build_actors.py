@@ -144,7 +144,8 @@ def demonym_rows(lang: str) -> list[tuple[str, str, str]]:
             words = word.split()
             for suffix, number, *_ in suffixes:
                 add(" ".join(w + suffix for w in words), iso3, number)
-                add(" ".join(ARTICLE + w + suffix for w in words), iso3, number)
+                if number != "acc":  # the accusative with tanwin takes no article
+                    add(" ".join(ARTICLE + w + suffix for w in words), iso3, number)
             for p in filter(None, (x.strip() for x in broken.split(","))):
                 add(p, iso3, "pl")
                 if p.startswith(ARTICLE):  # and without it: مسؤولون روس
@@ -162,7 +163,7 @@ def demonym_rows(lang: str) -> list[tuple[str, str, str]]:
         if len(countries) > 1:
             continue  # one form, two countries: ambiguous, left out
         iso3 = next(iter(countries))
-        number = "pl" if any(n == "pl" for _, n in vals) else "sg"
+        number = "pl" if any(n == "pl" for _, n in vals) else "sg" if any(n == "sg" for _, n in vals) else "acc"
         rows.append((surface[(key, iso3)], iso3, number))
     return sorted(rows, key=lambda r: (r[1], r[2], r[0]))
 
@@ -594,7 +595,7 @@ def build(out: Path, langs: Iterable[str] = ("ar", "en"), corpus: bool = True) -
             "name\tiso3\tsource", country_rows(lang))
         sizes[f"{lang}/actors_demonyms.tsv"] = write(
             d / "actors_demonyms.tsv",
-            header("demonyms; number sg = adjective (needs an agent noun), pl = also a noun",
+            header("demonyms; number sg = adjective (needs an agent noun), acc = the same in the accusative, pl = also a noun",
                    f"{lang}/actors_demonyms_base.tsv" + (" and ar/actors_demonym_suffixes.tsv" if lang == "ar" else "")),
             "form\tiso3\tnumber", demonym_rows(lang))
         if corpus:

@@ -246,6 +246,7 @@ def _countries(ev) -> tuple:
         # passive) are the victims
         ("ar", "قتل 13 عراقيا في انفجار سيارة مفخخة أمس.", "ASSAULT", None, "IRQ"),
         ("ar", "وقتل جنديان أميركيان في انفجار عبوة ناسفة أمس.", "ASSAULT", None, "USA"),
+        ("ar", "وقتل في الهجوم أيضا مواطن فرنسي.", "ASSAULT", None, "FRA"),
         # an attack noun, a verb with a pronoun for it, its doer after (an indefinite relative clause)
         ("ar", "وأصيب ثلاثة جنود إثيوبيين في هجوم شنه مسلحون صوماليون على ثكنة أمس.", "ASSAULT", "SOM", "ETH"),
         # killed by the police's bullets, at the hands of: the police, the hands kill; who meets death

@@ -64,6 +64,7 @@ _LEFT_REACH = 16
 _BETWEEN_REACH = 6  # "between" this near after the trigger names its two sides
 _COMPLEMENT_REACH = 10
 _LIGHT_BEFORE = 5  # a verb this near a nominal trigger reports it happening
+_PASSIVE_PP = 4  # a prepositional phrase this long between an attack verb and a victim: the verb is passive
 _LIGHT_AFTER = 3
 _CROWD_AFTER = 3  # a crowd subject after (VSO) or before (SVO) a crowd verb
 _CROWD_BEFORE = 4
@@ -788,6 +789,11 @@ def _victim_groups(s: _Sent) -> frozenset[int]:
             if duals and g.first == h.last + 1 and s.toks[g.first].norm.endswith(duals) \
                     and s.has(g.first, "victim") and not _nominal(s, h):
                 out.add(g.first)  # a dual in the nominative after the verb: قتل جنديان (passive)
+                continue
+            if duals and h.last + 2 < g.first <= h.last + 1 + _PASSIVE_PP and s.has(h.last + 1, "prep") \
+                    and s.has(g.first, "victim") and not _nominal(s, h) \
+                    and not any(s.boundary[k] for k in range(h.last + 1, g.first)):
+                out.add(g.first)  # a phrase between the verb and its subject: وقتل في الهجوم مواطن (passive)
                 continue
             q0 = counted.get(g.first)
             if q0 is None or not (any(s.has(k, "victim") for k in range(g.first, g.last + 1))

@@ -307,3 +307,17 @@ def test_explicit_dates_agree_with_dateparser():
         (t,) = analyze(text, lang, "2024-01-09").times
         parsed = dateparser.parse(t.text, languages=[lang])
         assert parsed is not None and parsed.date().isoformat() == t.value
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "published"),
+    [
+        # a feed's timestamp alone on one of the first lines is the publication day
+        ("عنوان الخبر\nFri, 11 Aug 2017 15:16:33 GMT\nوقالت الشرطة أمس إن المهاجم قتل.", "ar", "2017-08-11"),
+        ("Headline\n2017-08-11T15:16:33Z\nPolice said yesterday the attacker was killed.", "en", "2017-08-11"),
+    ],
+)
+def test_a_header_timestamp_dates_the_document(text, lang, published):
+    doc = analyze(text, lang)
+    assert (doc.published, doc.published_inferred) == (published, True)
+    assert [t.value for t in doc.times if t.value.startswith("2017-08-10")]  # yesterday / أمس

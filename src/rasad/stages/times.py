@@ -12,6 +12,7 @@ Times are found in every zone: a caption's date is still a date.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import functools
 import re
 from collections.abc import Iterator
@@ -531,6 +532,28 @@ def _with(r: tuple[str, str] | None, inferred: bool) -> tuple[str, str, bool] | 
     return None if r is None else (r[0], r[1], inferred)
 
 
+def _header_stamp(text: str) -> str | None:
+    """The day of a machine timestamp standing alone on one of the first lines (a feed's
+    ``Fri, 11 Aug 2017 15:16:33 GMT`` or ``2017-08-11T15:16``): the publication day."""
+    for line in text.lstrip().split("\n", _STAMP_LINES)[:_STAMP_LINES]:
+        line = line.strip()
+        if not line or len(line) > _STAMP_MAX:
+            continue
+        m = _ISO_STAMP.fullmatch(line)
+        if m:
+            return m.group(1)
+        try:
+            return email.utils.parsedate_to_datetime(line).date().isoformat()
+        except (TypeError, ValueError, IndexError):
+            continue
+    return None
+
+
+_STAMP_LINES = 3
+_STAMP_MAX = 40
+_ISO_STAMP = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}| ?[A-Z]{3})?)?")
+
+
 def _infer_published(cands: list[_Cand], head: int = 0, line: int = 0) -> _Ref | None:
     """The document date from the text alone, or None when the text does not tell.
 
@@ -616,6 +639,11 @@ def times(doc: Document) -> Document:
         return doc
     cands = _matches(doc, res)
     ref = _parse_published(doc.published)
+    if ref is None and doc.published is None:
+        stamp = _header_stamp(doc.text)
+        if stamp is not None:
+            doc.published, doc.published_inferred = stamp, True
+            ref = _parse_published(stamp)
     if ref is None and doc.published is None:
         norm = doc.norm_text
         head, line = _DATELINE.match(norm), norm.find("\n")

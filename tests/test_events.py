@@ -547,3 +547,12 @@ def test_a_verb_does_not_borrow_the_last_sentences_target():
                         lang="ar", published="2008-01-10")
     second = [e for e in doc.events if e.type == "REQUEST" and e.trigger.start > doc.text.index(".")]
     assert all("anaphora" not in e.rule for e in second), [e.rule for e in second]
+
+
+def test_police_with_no_country_are_of_the_country_the_story_happens_in():
+    text = ("قتل سبعة أشخاص في انفجار قرب مدرسة في الصين أمس.\n"
+            "وأصيب عشرون آخرون في انفجار ثان في الصين.\n"
+            "وقالت الشرطة إنها اعتقلت رجلا يشتبه في تورطه.")
+    doc = rasad.analyze(text, lang="ar", published="2017-08-11")
+    police = [e for e in doc.events if e.source is not None and e.source.sector == "COP"]
+    assert police and all(e.source.country == "CHN" for e in police), [(e.type, e.source) for e in doc.events]

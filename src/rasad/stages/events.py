@@ -37,6 +37,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .. import ontology, places
@@ -1900,17 +1901,31 @@ def events(doc: Document) -> Document:
     return doc
 
 
+def _home_country(events: list[Event]) -> str | None:
+    """The country most of a story's placed events happen in (at least two of them, and more
+    than half): where its police, government and courts with no country named are."""
+    placed = Counter(ev.location.country for ev in events if ev.location and ev.location.country)
+    if not placed:
+        return None
+    country, n = placed.most_common(1)[0]
+    return country if n >= 2 and 2 * n > sum(placed.values()) else None
+
+
 def _located_agents(events: list[Event], doc: Document) -> list[Event]:
     """A side that is a state agent with no country named (the police, the government, the
     parliament) is that of the country the act happens in, when the place is known
     (event_frames.yaml ``located_sectors``): police arresting protesters in Nairobi are Kenya's;
-    else that of the speaker who tells of it (Kenya's president said the government would …)."""
+    else that of the speaker who tells of it (Kenya's president said the government would …);
+    else that of the country most of the story's acts happen in."""
     sectors = lexicon(doc.lang or "ar").located_sectors
     out = []
+    home = _home_country(events)
     for ev in events:
         where = ev.location.country if ev.location else None
         if where is None and ev.speaker:
             where = _actor_country(doc, ev.speaker)
+        if where is None:
+            where = home
         if where and sectors:
             src, tgt = (a if a is None or a.country or a.sector not in sectors else replace(a, country=where)
                         for a in (ev.source, ev.target))

@@ -247,6 +247,9 @@ def _countries(ev) -> tuple:
         ("ar", "قتل 13 عراقيا في انفجار سيارة مفخخة أمس.", "ASSAULT", None, "IRQ"),
         ("ar", "وقتل جنديان أميركيان في انفجار عبوة ناسفة أمس.", "ASSAULT", None, "USA"),
         ("ar", "وقتل في الهجوم أيضا مواطن فرنسي.", "ASSAULT", None, "FRA"),
+        # a noun in the nominative plural heads no construct and, right after the verb, is its
+        # subject: the opponents criticised the government (not "the government's opponents")
+        ("ar", "وانتقد معارضون الحكومة المصرية أمس.", "ACCUSE", None, "EGY"),
         # an attack noun, a verb with a pronoun for it, its doer after (an indefinite relative clause)
         ("ar", "وأصيب ثلاثة جنود إثيوبيين في هجوم شنه مسلحون صوماليون على ثكنة أمس.", "ASSAULT", "SOM", "ETH"),
         # killed by the police's bullets, at the hands of: the police, the hands kill; who meets death

@@ -206,6 +206,7 @@ class Morphology:
     long_vowels: str = ""  # letters of a long vowel (ا و ي): before a word's last letter, a verbal noun
     dual_endings: tuple[str, ...] = ()  # the nominative dual (جنديان): after an attack verb, its victims
     slogan_prefixes: tuple[str, ...] = ()  # لا للحرب: "no to" a noun so beginning is a slogan
+    nominative: tuple[str, ...] = ()  # endings of a plural or dual subject (منتقدون): not an object
 
 
 def _rule(d: dict, lang: str) -> Rule:
@@ -376,7 +377,8 @@ def lexicon(lang: str) -> Lexicon:
                        _norms(fut.get("past_endings")), str(frames.get("passive_vowel") or ""),
                        normalize_str(str(fut.get("past_feminine") or "")), _norms(frames.get("feminine_endings")),
                        "".join(_norms(frames.get("long_vowels"))), _norms(frames.get("dual_endings")),
-                       _norms(frames.get("slogan_prefixes")))
+                       _norms(frames.get("slogan_prefixes")),
+                       _norms((read_yaml(lang, "actors_rules.yaml") or {}).get("nominative_endings")))
     return Lexicon(idx, tuple(rules), word_set(frames.get("location_clitics") or ()), cues,
                    {k: frozenset(v) for k, v in firsts.items()}, morph,
                    word_set(frames.get("coordinators") or ()), word_set(frames.get("comitative") or ()),
@@ -564,6 +566,14 @@ def _joins(doc: Document, prev: Mention, m: Mention) -> bool:
     """
     if prev.kind in ("country", "capital") or m.kind in ("country", "capital"):
         return False
+    nominative = lexicon(doc.lang or "ar").morph.nominative
+    if nominative and prev.kind != "person":
+        # a noun in the nominative plural or dual heads no construct (معارضون الحكومة: subject
+        # and object; the construct is معارضو الحكومة), unless what follows agrees with it
+        # (مسلحون مجهولون)
+        last, first = normalize_str(prev.text).split()[-1:], normalize_str(m.text).split()[:1]
+        if last and first and last[0].endswith(nominative) and not first[0].endswith(nominative):
+            return False
     a, b = doc.actors.get(prev.actor or ""), doc.actors.get(m.actor or "")
     if a and b and a.country and b.country and a.country != b.country:
         return False  # two offices of two states: subject and object (التقى الرئيس المصري نظيره الفرنسي)
@@ -1095,7 +1105,7 @@ def _subject(s: _Sent, i: int, right: list[_Group], lang: str) -> _Group | None:
         # اعتقال الصحفيين): the actor after it is not; nor is an actor after a preposition
         # (ونددت المنظمة بالرئيس، اعتذر X للشعب) or one the verb does not agree with (وحث
         # واشنطن على: a masculine verb, a feminine state: the subject is a pronoun)
-        noun_first = g.first > i + 1 and _unknown_noun(s, i + 1) and not (
+        noun_first = g.first > i + 1 and (_unknown_noun(s, i + 1) or _nominative(s, i + 1)) and not (
             g.first == i + 2 and g.mentions[0].kind == "demonym")  # الناخبون الايرلنديون: one phrase
         if g.first - i - 1 <= _SUBJECT_GAP and not noun_first \
                 and not _after_preposition(s, g) and not _disagrees(s, i, g):
@@ -1107,6 +1117,19 @@ def _subject(s: _Sent, i: int, right: list[_Group], lang: str) -> _Group | None:
                 return None
             return g
     return None
+
+
+def _nominative(s: _Sent, k: int) -> bool:
+    """A noun no table knows in the nominative plural or dual right after the verb (اتهم
+    منتقدون ترامب: critics accused Trump): its subject (actors_rules.yaml nominative_endings)."""
+    ends = s.lex.morph.nominative
+    if not ends or k >= len(s.toks) or s.boundary[k] or s.kinds.get(k):
+        return False
+    norm = s.toks[k].norm
+    return len(norm) >= _NOMINATIVE_MIN and norm.endswith(ends) and not any(g.first <= k <= g.last for g in s.groups)
+
+
+_NOMINATIVE_MIN = 5  # letters: a stem of three and the ending
 
 
 def _after_preposition(s: _Sent, g: _Group) -> bool:

@@ -87,6 +87,7 @@ class _Rules:
         aff = r.get("affiliation", {})
         self.demonstratives = frozenset(n(w) for w in r.get("demonstratives", []))
         self.definite = frozenset(n(w) for w in r.get("definite", []))
+        self.nominative = tuple(n(w) for w in r.get("nominative_endings", []))
         self.max_words = int(name.get("max_words", 4))
         self.stops = frozenset(n(w) for w in name.get("stops", []))
         self.stops_exact = frozenset(name.get("stops_exact", []))
@@ -341,7 +342,10 @@ class _Finder:
                 self.pop_before_group(res)  # مسلحي تنظيم "داعش"، حركة «بوكو حرام»: the name in quotes
             elif p is not None and _spaces(self.gap(p.end, u.start)):
                 if (p.kind in _AGENTS and not p.last_definite and p.country is None
-                        and (u.kind in ("country", "capital") or (u.kind in _AGENTS and u.country))):
+                        and (u.kind in ("country", "capital") or (u.kind in _AGENTS and u.country))
+                        and not (r.nominative and self.norm[p.start:p.end].endswith(r.nominative))):
+                    # (a noun in the nominative plural heads no construct: معارضون الحكومة
+                    # المصرية is a subject and its object; the construct is معارضو الحكومة)
                     p.end, p.country = u.end, u.country
                     p.sector = p.sector or u.sector
                     p.role = p.role or u.role

@@ -559,3 +559,9 @@ def test_police_with_no_country_are_of_the_country_the_story_happens_in():
     doc = rasad.analyze(text, lang="ar", published="2017-08-11")
     police = [e for e in doc.events if e.source is not None and e.source.sector == "COP"]
     assert police and all(e.source.country == "CHN" for e in police), [(e.type, e.source) for e in doc.events]
+
+
+def test_the_actor_in_a_phrases_gap_is_its_subject():
+    doc = rasad.analyze("قبضت الشرطة الفرنسية على رجل يشتبه في تنفيذ الهجوم أمس.", lang="ar", published="2017-08-11")
+    [arrest] = [e for e in doc.events if e.type == "COERCE"]
+    assert arrest.source is not None and arrest.source.country == "FRA"

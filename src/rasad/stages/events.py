@@ -757,6 +757,10 @@ def _arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Group | No
         if inner is not None:
             return _agent_group(s, h.last), inner
     source, target = _frame_arguments(s, h, rule)
+    if source is None and rule.frame == "active":
+        # the actor in a phrase's gap, right after its verb, is its subject (قبضت الشرطة الفرنسية
+        # على، فجر الجيش الجمهوري سيارة)
+        source = next((g for g in s.groups if g.first == h.first + 1 and g.last < h.last and g is not target), None)
     if source is not None and source.last < h.first and any(
             s.has(k, "against") for k in range(max(0, source.first - 1), h.first) if not source.first <= k <= source.last):
         # فرقت الشرطة مظاهرة, police dispersed a demonstration: who acts against the act does not do it

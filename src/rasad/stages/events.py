@@ -536,7 +536,8 @@ class _Sent:
         groups: list[_Group] = []
         for m in self.view.mentions:
             a, b = self.view.mention_tokens(m)
-            if groups and a - groups[-1].last <= 1 and _joins(self.doc, groups[-1].mentions[-1], m) \
+            if groups and a - groups[-1].last <= 1 \
+                    and _joins(self.doc, groups[-1].mentions[-1], m, self.toks[groups[-1].last].norm, self.toks[a].norm) \
                     and not any(self.boundary[k] for k in range(groups[-1].last + 1, a)):
                 g = groups[-1]
                 g.mentions.append(m)
@@ -558,8 +559,9 @@ class _Sent:
         return i
 
 
-def _joins(doc: Document, prev: Mention, m: Mention) -> bool:
-    """Whether mention ``m`` continues the noun phrase of ``prev``.
+def _joins(doc: Document, prev: Mention, m: Mention, prev_last: str, m_first: str) -> bool:
+    """Whether mention ``m`` continues the noun phrase of ``prev`` (``prev_last``, ``m_first``:
+    the matching forms of the last word of one and the first word of the other).
 
     A role or body followed by a name is one phrase (حكومة رئيس الوزراء + <name>, زعيم +
     <group>); two countries side by side are subject and object (دعت إيران العراق).
@@ -571,8 +573,7 @@ def _joins(doc: Document, prev: Mention, m: Mention) -> bool:
         # a noun in the nominative plural or dual heads no construct (معارضون الحكومة: subject
         # and object; the construct is معارضو الحكومة), unless what follows agrees with it
         # (مسلحون مجهولون)
-        last, first = normalize_str(prev.text).split()[-1:], normalize_str(m.text).split()[:1]
-        if last and first and last[0].endswith(nominative) and not first[0].endswith(nominative):
+        if prev_last.endswith(nominative) and not m_first.endswith(nominative):
             return False
     a, b = doc.actors.get(prev.actor or ""), doc.actors.get(m.actor or "")
     if a and b and a.country and b.country and a.country != b.country:
@@ -751,16 +752,16 @@ _SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 
 
 def _arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Group | None]:
-    if rule.frame == "undergo":
+    inner = _inside(s, h)
+    if inner is not None and rule.frame == "undergo":
         # an actor inside a phrase one undergoes (لقي ثلاثة جنود مصرعهم) is who undergoes it
-        inner = next((g for g in s.groups if h.first < g.first and g.last <= h.last), None)
-        if inner is not None:
-            return _agent_group(s, h.last), inner
+        return _agent_group(s, h.last), inner
     source, target = _frame_arguments(s, h, rule)
-    if source is None and rule.frame == "active":
+    if source is None and rule.frame == "active" and inner is not None and inner.first == h.first + 1 \
+            and inner.last < h.last and inner is not target:
         # the actor in a phrase's gap, right after its verb, is its subject (قبضت الشرطة الفرنسية
         # على، فجر الجيش الجمهوري سيارة)
-        source = next((g for g in s.groups if g.first == h.first + 1 and g.last < h.last and g is not target), None)
+        source = inner
     if source is not None and source.last < h.first and any(
             s.has(k, "against") for k in range(max(0, source.first - 1), h.first) if not source.first <= k <= source.last):
         # فرقت الشرطة مظاهرة, police dispersed a demonstration: who acts against the act does not do it
@@ -786,6 +787,13 @@ def _arguments(s: _Sent, h: Hit, rule: Rule) -> tuple[_Group | None, _Group | No
     return source, target
 
 
+def _inside(s: _Sent, h: Hit) -> _Group | None:
+    """The first actor within a phrase trigger, after its first word (a gap's filler)."""
+    if h.last == h.first:
+        return None
+    return next((g for g in s.groups if h.first < g.first and g.last <= h.last), None)
+
+
 def _victim_groups(s: _Sent) -> frozenset[int]:
     sent = s.view.sent
     counted: dict[int, int] = {}  # token after a number -> the number's first token
@@ -793,7 +801,8 @@ def _victim_groups(s: _Sent) -> frozenset[int]:
         if sent.start <= q.start < sent.end:
             counted[s.view.tok_index(q.end - 1) + 1] = s.view.tok_index(q.start)
     duals = s.lex.morph.dual_endings
-    if not counted and not duals:
+    unvowelled = bool(s.lex.morph.passive_vowel)  # a passive written only with a vowel: قتل may be قُتل
+    if not counted and not (duals or unvowelled):
         return frozenset()
     n = len(s.toks)
     out = set()
@@ -805,10 +814,11 @@ def _victim_groups(s: _Sent) -> frozenset[int]:
                     and s.has(g.first, "victim") and not _nominal(s, h):
                 out.add(g.first)  # a dual in the nominative after the verb: قتل جنديان (passive)
                 continue
-            if duals and h.last + 2 < g.first <= h.last + 1 + _PASSIVE_PP and s.has(h.last + 1, "prep") \
+            if unvowelled and h.last + 2 < g.first <= h.last + 1 + _PASSIVE_PP and s.has(h.last + 1, "prep") \
                     and s.has(g.first, "victim") and not _nominal(s, h) \
                     and not any(s.boundary[k] for k in range(h.last + 1, g.first)):
                 out.add(g.first)  # a phrase between the verb and its subject: وقتل في الهجوم مواطن (passive)
+                continue
                 continue
             q0 = counted.get(g.first)
             if q0 is None or not (any(s.has(k, "victim") for k in range(g.first, g.last + 1))
